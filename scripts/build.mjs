@@ -1,0 +1,17 @@
+// Builds dist/esm (ES modules) and dist/cjs (CommonJS) from the same sources with tsc.
+// No bundler: each source file becomes one module, so entry points share code and
+// `instanceof` works across `livekit-server-api` and `livekit-server-api/token`.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const tsc = require.resolve('typescript/bin/tsc');
+
+rmSync('dist', { recursive: true, force: true });
+for (const project of ['tsconfig.build.json', 'tsconfig.cjs.json']) {
+  execFileSync(process.execPath, [tsc, '-p', project], { stdio: 'inherit' });
+}
+// Files under dist/cjs are CommonJS whatever the root package.json says.
+writeFileSync('dist/cjs/package.json', '{\n  "type": "commonjs"\n}\n');
+chmodSync('dist/esm/cli/main.js', 0o755);

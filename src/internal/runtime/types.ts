@@ -1,0 +1,29 @@
+/**
+ * The few primitives that differ between runtimes. `node.ts` implements them with
+ * `node:crypto` and `Buffer` (Node, Bun, Deno); `portable.ts` with `@noble/hashes` and
+ * plain JavaScript (Cloudflare Workers, Vercel Edge, browsers). Which one a program gets
+ * is decided once, by the `#runtime` entry of package.json `imports` — never by runtime
+ * checks scattered through the code.
+ */
+export interface RuntimePrimitives {
+  /** Which implementation this is, for diagnostics and tests. */
+  readonly name: 'node' | 'portable';
+  /** HMAC-SHA256 of `data` under `key` (strings are UTF-8), as unpadded base64url. */
+  hmacSha256Base64Url(key: string | Uint8Array, data: string): string;
+  /** HMAC-SHA256 of `data` under `key` (strings are UTF-8). */
+  hmacSha256(key: string | Uint8Array, data: string | Uint8Array): Uint8Array;
+  /** SHA-256 digest. */
+  sha256(data: string | Uint8Array): Uint8Array;
+  /** Cryptographically secure random bytes. */
+  randomBytes(length: number): Uint8Array;
+  /** UTF-8 string to unpadded base64url. */
+  base64UrlEncodeString(text: string): string;
+  /** Unpadded base64url (already checked to use only its alphabet) to a UTF-8 string. */
+  base64UrlDecodeToString(encoded: string): string;
+  /** Bytes to unpadded base64url. */
+  base64UrlEncodeBytes(bytes: Uint8Array): string;
+  /** Bytes to standard, padded base64. */
+  base64Encode(bytes: Uint8Array): string;
+  /** Standard base64 (padding optional) to bytes. */
+  base64Decode(encoded: string): Uint8Array;
+}

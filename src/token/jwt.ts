@@ -1,0 +1,144 @@
+// Compact JWS with HS256, the only form a LiveKit server accepts. Internal: the public
+// surface is AccessToken (signing) and TokenVerifier (verifying).
+import { runtime } from '#runtime';
+import { TokenVerificationError } from './errors.js';
+
+/** base64url of `{"alg":"HS256","typ":"JWT"}`, precomputed: every token starts with it. */
+const HEADER_SEGMENT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';
+const BASE64URL_SEGMENT = /^[A-Za-z0-9_-]+$/;
+
+/** Signs `payload` as a compact HS256 JWS. The payload is serialised as it is given. */
+export function signHs256(payload: object, secret: string): string {
+  const signingInput = `${HEADER_SEGMENT}.${runtime.base64UrlEncodeString(JSON.stringify(payload))}`;
+  return `${signingInput}.${runtime.hmacSha256Base64Url(secret, signingInput)}`;
+}
+
+/** What {@link verifyHs256} needs besides the token. */
+export interface Hs256VerifyParams {
+  /** The secret for an API key, or undefined when the key is unknown. */
+  secretFor(apiKey: string): string | undefined;
+  leewaySeconds: number;
+  nowSeconds: number;
+  maxTokenLength: number;
+}
+
+/** A decoded payload: a JSON object whose signature, `exp` and `nbf` have been checked. */
+export type VerifiedPayload = Record<string, unknown> & { iss: string; exp: number };
+
+/**
+ * Verifies a compact HS256 JWS and returns its payload. Throws only
+ * {@link TokenVerificationError}, whatever the input.
+ */
+export function verifyHs256(token: unknown, params: Hs256VerifyParams): VerifiedPayload {
+  if (typeof token !== 'string') {
+    throw new TokenVerificationError('token_malformed', `expected the token as a string, got ${describe(token)}`);
+  }
+  if (token.length > params.maxTokenLength) {
+    throw new TokenVerificationError(
+      'token_too_large',
+      `token is ${token.length} characters, more than the ${params.maxTokenLength} allowed; raise maxTokenLength if such tokens are expected`,
+    );
+  }
+  const firstDot = token.indexOf('.');
+  const secondDot = token.indexOf('.', firstDot + 1);
+  if (firstDot < 0 || secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) {
+    throw new TokenVerificationError('token_malformed', 'token is not a JWT: expected three dot-separated parts');
+  }
+  const headerSegment = token.slice(0, firstDot);
+  const payloadSegment = token.slice(firstDot + 1, secondDot);
+  const signatureSegment = token.slice(secondDot + 1);
+  if (
+    !BASE64URL_SEGMENT.test(headerSegment) ||
+    !BASE64URL_SEGMENT.test(payloadSegment) ||
+    !BASE64URL_SEGMENT.test(signatureSegment)
+  ) {
+    throw new TokenVerificationError('token_malformed', 'token is not a JWT: a part is empty or not base64url');
+  }
+
+  const header = decodeJsonObject(headerSegment, 'header');
+  if (header['alg'] !== 'HS256') {
+    const alg = typeof header['alg'] === 'string' ? header['alg'].slice(0, 16) : describe(header['alg']);
+    throw new TokenVerificationError(
+      'token_unsupported_algorithm',
+      `token is signed with ${JSON.stringify(alg)}; LiveKit accepts HS256 only`,
+    );
+  }
+  if (header['crit'] !== undefined) {
+    throw new TokenVerificationError('token_malformed', 'token header has a "crit" member, which LiveKit does not support');
+  }
+  const payload = decodeJsonObject(payloadSegment, 'payload');
+
+  const issuer = payload['iss'];
+  if (typeof issuer !== 'string' || issuer === '') {
+    throw new TokenVerificationError('token_unknown_key', 'token has no "iss" claim naming the API key it was signed with');
+  }
+  const secret = params.secretFor(issuer);
+  if (secret === undefined) {
+    throw new TokenVerificationError(
+      'token_unknown_key',
+      `token was issued for API key ${JSON.stringify(issuer.slice(0, 64))}, which this verifier does not hold`,
+    );
+  }
+  const expected = runtime.hmacSha256Base64Url(secret, token.slice(0, secondDot));
+  if (!constantTimeEqual(expected, signatureSegment)) {
+    throw new TokenVerificationError(
+      'token_bad_signature',
+      `token signature does not match the secret of API key ${JSON.stringify(issuer.slice(0, 64))}`,
+    );
+  }
+
+  const exp = payload['exp'];
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) {
+    throw new TokenVerificationError('token_missing_claim', 'token has no numeric "exp" claim; LiveKit requires one');
+  }
+  const nbf = payload['nbf'];
+  if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf))) {
+    throw new TokenVerificationError('token_malformed', 'token "nbf" claim is not a number');
+  }
+  const { nowSeconds, leewaySeconds } = params;
+  if (nowSeconds > exp + leewaySeconds) {
+    throw new TokenVerificationError(
+      'token_expired',
+      `token expired at ${isoSeconds(exp)} (now ${isoSeconds(nowSeconds)}, leeway ${leewaySeconds} s); mint a new one`,
+    );
+  }
+  if (nbf !== undefined && nbf > nowSeconds + leewaySeconds) {
+    throw new TokenVerificationError(
+      'token_not_yet_valid',
+      `token is not valid before ${isoSeconds(nbf)} (now ${isoSeconds(nowSeconds)}, leeway ${leewaySeconds} s); check the clocks`,
+    );
+  }
+  return payload as VerifiedPayload;
+}
+
+/** Compares two strings in time that depends only on their lengths. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
+
+function decodeJsonObject(segment: string, part: 'header' | 'payload'): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(runtime.base64UrlDecodeToString(segment));
+  } catch (cause) {
+    throw new TokenVerificationError('token_malformed', `token ${part} is not base64url-encoded JSON`, { cause });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TokenVerificationError('token_malformed', `token ${part} is not a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+
+function isoSeconds(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString().replace('.000Z', 'Z');
+}

@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const runtimeModule = (name: 'node' | 'portable') =>
+  fileURLToPath(new URL(`./src/internal/runtime/${name}.ts`, import.meta.url));
+
+// The token and webhook suites run twice: once on node:crypto, once on the portable
+// (@noble/hashes) primitives that edge runtimes get. Everything else runs once, on Node's.
+const perProvider = ['test/token/**/*.test.ts', 'test/webhook/**/*.test.ts', 'test/internal/runtime*.test.ts'];
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        resolve: { alias: { '#runtime': runtimeModule('node') } },
+        test: { name: 'node', include: ['test/**/*.test.ts'], testTimeout: 20_000 },
+      },
+      {
+        resolve: { alias: { '#runtime': runtimeModule('portable') } },
+        test: { name: 'portable', include: perProvider, testTimeout: 20_000 },
+      },
+    ],
+  },
+});
