@@ -2,7 +2,7 @@
 // No bundler: each source file becomes one module, so entry points share code and
 // `instanceof` works across `livekit-server-api` and `livekit-server-api/token`.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -12,6 +12,15 @@ rmSync('dist', { recursive: true, force: true });
 for (const project of ['tsconfig.build.json', 'tsconfig.cjs.json']) {
   execFileSync(process.execPath, [tsc, '-p', project], { stdio: 'inherit' });
 }
-// Files under dist/cjs are CommonJS whatever the root package.json says.
-writeFileSync('dist/cjs/package.json', '{\n  "type": "commonjs"\n}\n');
-chmodSync('dist/esm/cli/main.js', 0o755);
+// Files under dist/cjs are CommonJS whatever the root package.json says. Node looks up
+// `#runtime` in the nearest package.json, so this one carries the same conditions,
+// pointing at the CommonJS files.
+const root = JSON.parse(readFileSync('package.json', 'utf8'));
+const imports = {};
+for (const [specifier, conditions] of Object.entries(root.imports)) {
+  imports[specifier] = Object.fromEntries(
+    Object.entries(conditions).map(([condition, target]) => [condition, target.replace('./dist/esm/', './')]),
+  );
+}
+writeFileSync('dist/cjs/package.json', `${JSON.stringify({ type: 'commonjs', imports }, null, 2)}\n`);
+if (existsSync('dist/esm/cli/main.js')) chmodSync('dist/esm/cli/main.js', 0o755);

@@ -4,7 +4,37 @@
 export { LiveKitError } from './errors.js';
 
 // Access tokens
-export * from './token/index.js';
+export {
+  AccessToken,
+  TokenVerifier,
+  TokenVerificationError,
+  DEFAULT_LEEWAY_SECONDS,
+  DEFAULT_MAX_TOKEN_LENGTH,
+  DEFAULT_TTL_SECONDS,
+  trackSourceName,
+} from './token/index.js';
+export type {
+  AccessTokenOptions,
+  VerifyOptions,
+  TokenVerifierOptions,
+  ApiKeySecrets,
+  TokenVerificationErrorCode,
+  Ttl,
+  VideoGrant,
+  VideoGrantClaims,
+  SIPGrant,
+  AgentGrant,
+  InferenceGrant,
+  ObservabilityGrant,
+  ClaimGrants,
+  TrackSourceName,
+  TrackSourceInput,
+  ParticipantKindName,
+  ParticipantKindInput,
+  ParticipantKindDetailName,
+  ParticipantKindDetailInput,
+  RoomConfigurationInput,
+} from './token/index.js';
 
 // Twirp transport and service clients
 

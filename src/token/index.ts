@@ -1,0 +1,28 @@
+// `livekit-server-api/token`: the token API alone, for serverless token endpoints where
+// cold start matters. Loads no @livekit/protocol code. Re-exports only.
+export { AccessToken } from './access-token.js';
+export type { AccessTokenOptions } from './access-token.js';
+export { TokenVerifier, DEFAULT_LEEWAY_SECONDS, DEFAULT_MAX_TOKEN_LENGTH } from './verifier.js';
+export type { VerifyOptions, TokenVerifierOptions, ApiKeySecrets } from './verifier.js';
+export { TokenVerificationError } from './errors.js';
+export type { TokenVerificationErrorCode } from './errors.js';
+export { LiveKitError } from '../errors.js';
+export { DEFAULT_TTL_SECONDS } from './ttl.js';
+export type { Ttl } from './ttl.js';
+export { trackSourceName } from './grants.js';
+export type {
+  VideoGrant,
+  VideoGrantClaims,
+  SIPGrant,
+  AgentGrant,
+  InferenceGrant,
+  ObservabilityGrant,
+  ClaimGrants,
+  TrackSourceName,
+  TrackSourceInput,
+  ParticipantKindName,
+  ParticipantKindInput,
+  ParticipantKindDetailName,
+  ParticipantKindDetailInput,
+  RoomConfigurationInput,
+} from './grants.js';

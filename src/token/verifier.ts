@@ -1,0 +1,192 @@
+import { formatValue, type ClaimGrants } from './grants.js';
+import { verifyHs256 } from './jwt.js';
+import { ttlToSeconds } from './ttl.js';
+
+/** Clock leeway a LiveKit server allows on `exp` and `nbf`. */
+export const DEFAULT_LEEWAY_SECONDS = 60;
+/** Longest token a verifier decodes by default (64 KiB); longer ones are refused unread. */
+export const DEFAULT_MAX_TOKEN_LENGTH = 64 * 1024;
+
+/**
+ * Options for {@link TokenVerifier.verify}.
+ *
+ * @example
+ * ```ts
+ * const claims = await verifier.verify(token, { leewaySeconds: 5, now: new Date('2030-01-01') });
+ * ```
+ */
+export interface VerifyOptions {
+  /** Clock leeway on `exp`/`nbf`, in seconds. Default 60, as the server. */
+  leewaySeconds?: number;
+  /** The current time (a Date or epoch milliseconds). Default: the clock. For tests. */
+  now?: Date | number;
+  /** Longest token to decode, in characters. Default 64 KiB. */
+  maxTokenLength?: number;
+}
+
+/**
+ * Options for the {@link TokenVerifier} constructor: defaults for every `verify` call.
+ *
+ * @example
+ * ```ts
+ * const verifier = new TokenVerifier({ 'key-2025': secretA, 'key-2026': secretB }, { leewaySeconds: 30 });
+ * ```
+ */
+export type TokenVerifierOptions = Pick<VerifyOptions, 'leewaySeconds' | 'maxTokenLength'>;
+
+/** API keys and their secrets: a plain object or a Map from key to secret. */
+export type ApiKeySecrets = Readonly<Record<string, string>> | ReadonlyMap<string, string>;
+
+/**
+ * Verifies LiveKit access tokens the way a LiveKit server does: HS256 only, `exp`
+ * required, `nbf` checked, 60 s of clock leeway, the secret chosen by the token's `iss`,
+ * the signature compared in constant time. Stricter than `livekit-server-sdk`'s verifier,
+ * which also accepts HS384/HS512 and allows only 10 s of leeway.
+ *
+ * Every rejection is a {@link TokenVerificationError} whose `code` says why.
+ *
+ * @example
+ * ```ts
+ * import { TokenVerifier } from 'livekit-server-api';
+ *
+ * const verifier = new TokenVerifier('api-key', 'secret-key');
+ * const claims = await verifier.verify(token);
+ * console.log(claims.sub, claims.video?.room);
+ *
+ * // Key rotation: several keys, the secret picked by the token's `iss`.
+ * const rotating = new TokenVerifier({ 'old-key': oldSecret, 'new-key': newSecret });
+ * ```
+ */
+export class TokenVerifier {
+  readonly #secrets: ReadonlyMap<string, string>;
+  readonly #leewaySeconds: number;
+  readonly #maxTokenLength: number;
+
+  /** One key and its secret. */
+  constructor(apiKey: string, apiSecret: string, options?: TokenVerifierOptions);
+  /** Several keys: an object or Map from API key to secret. */
+  constructor(keys: ApiKeySecrets, options?: TokenVerifierOptions);
+  constructor(
+    keyOrKeys: string | ApiKeySecrets,
+    secretOrOptions?: string | TokenVerifierOptions,
+    maybeOptions?: TokenVerifierOptions,
+  ) {
+    let options: TokenVerifierOptions | undefined;
+    if (typeof keyOrKeys === 'string') {
+      if (typeof secretOrOptions !== 'string' || secretOrOptions === '' || keyOrKeys === '') {
+        throw new TypeError('TokenVerifier needs an API key and its secret: new TokenVerifier(apiKey, apiSecret)');
+      }
+      this.#secrets = new Map([[keyOrKeys, secretOrOptions]]);
+      options = maybeOptions;
+    } else {
+      this.#secrets = toSecretMap(keyOrKeys);
+      options = typeof secretOrOptions === 'object' ? secretOrOptions : undefined;
+    }
+    this.#leewaySeconds = checkLeeway(options?.leewaySeconds ?? DEFAULT_LEEWAY_SECONDS);
+    this.#maxTokenLength = checkMaxLength(options?.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH);
+  }
+
+  /** The API keys this verifier accepts (never their secrets). */
+  get apiKeys(): string[] {
+    return [...this.#secrets.keys()];
+  }
+
+  /**
+   * Verifies `token` and resolves to its claims.
+   *
+   * @param options - {@link VerifyOptions}; a number or string in its place is read as
+   *   `livekit-server-sdk`'s `clockTolerance` (seconds, or a duration like `'30s'`).
+   * @throws TokenVerificationError (as a rejected promise) when the token is refused.
+   * @example
+   * ```ts
+   * try {
+   *   const { sub, video } = await verifier.verify(req.headers.authorization?.slice(7) ?? '');
+   * } catch (err) {
+   *   if (err instanceof TokenVerificationError) return res.status(401).send(err.code);
+   *   throw err;
+   * }
+   * ```
+   */
+  async verify(token: string, options?: VerifyOptions | number | string): Promise<ClaimGrants> {
+    return this.verifySync(token, options);
+  }
+
+  /**
+   * {@link TokenVerifier.verify}, synchronously: returns the claims or throws.
+   *
+   * @example
+   * ```ts
+   * const claims = verifier.verifySync(token);
+   * ```
+   */
+  verifySync(token: string, options?: VerifyOptions | number | string): ClaimGrants {
+    const resolved = normalizeOptions(options);
+    const secrets = this.#secrets;
+    return verifyHs256(token, {
+      secretFor: (apiKey) => secrets.get(apiKey),
+      leewaySeconds: resolved.leewaySeconds === undefined ? this.#leewaySeconds : checkLeeway(resolved.leewaySeconds),
+      nowSeconds: nowInSeconds(resolved.now),
+      maxTokenLength:
+        resolved.maxTokenLength === undefined ? this.#maxTokenLength : checkMaxLength(resolved.maxTokenLength),
+    }) as ClaimGrants;
+  }
+
+  /** A summary without secrets, for `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `TokenVerifier { apiKeys: ${JSON.stringify(this.apiKeys)} }`;
+  }
+
+  /** A summary without secrets, for `JSON.stringify`. */
+  toJSON(): { apiKeys: string[] } {
+    return { apiKeys: this.apiKeys };
+  }
+}
+
+function toSecretMap(keys: ApiKeySecrets): ReadonlyMap<string, string> {
+  if (typeof keys !== 'object' || keys === null) {
+    throw new TypeError(`TokenVerifier expects (apiKey, apiSecret) or an object of key → secret, got ${formatValue(keys)}`);
+  }
+  const entries = keys instanceof Map ? [...keys.entries()] : Object.entries(keys);
+  if (entries.length === 0) {
+    throw new TypeError('TokenVerifier needs at least one API key and secret');
+  }
+  for (const [key, secret] of entries) {
+    if (typeof key !== 'string' || key === '' || typeof secret !== 'string' || secret === '') {
+      throw new TypeError('TokenVerifier keys must map non-empty API keys to non-empty secrets');
+    }
+  }
+  return new Map(entries as [string, string][]);
+}
+
+function normalizeOptions(options: VerifyOptions | number | string | undefined): VerifyOptions {
+  if (options === undefined || options === null) return {};
+  if (typeof options === 'number') return { leewaySeconds: options };
+  if (typeof options === 'string') return { leewaySeconds: ttlToSeconds(options, 'clockTolerance') };
+  if (typeof options !== 'object') {
+    throw new TypeError(`verify options must be an object such as { leewaySeconds: 60 }, got ${formatValue(options)}`);
+  }
+  return options;
+}
+
+function checkLeeway(leeway: number): number {
+  if (typeof leeway !== 'number' || !Number.isFinite(leeway) || leeway < 0) {
+    throw new RangeError(`leewaySeconds must be a finite number ≥ 0, got ${formatValue(leeway)}`);
+  }
+  return leeway;
+}
+
+function checkMaxLength(length: number): number {
+  if (typeof length !== 'number' || !Number.isInteger(length) || length <= 0) {
+    throw new RangeError(`maxTokenLength must be a positive integer, got ${formatValue(length)}`);
+  }
+  return length;
+}
+
+function nowInSeconds(now: Date | number | undefined): number {
+  if (now === undefined) return Math.floor(Date.now() / 1000);
+  const millis = now instanceof Date ? now.getTime() : now;
+  if (typeof millis !== 'number' || !Number.isFinite(millis)) {
+    throw new TypeError(`now must be a Date or epoch milliseconds, got ${formatValue(now)}`);
+  }
+  return Math.floor(millis / 1000);
+}
