@@ -13,11 +13,11 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias: { '#runtime': runtimeModule('node') } },
-        test: { name: 'node', include: ['test/**/*.test.ts'], testTimeout: 20_000 },
+        test: { name: 'node', include: ['test/**/*.test.ts'], testTimeout: 20_000, env: { EXPECTED_RUNTIME: 'node' } },
       },
       {
         resolve: { alias: { '#runtime': runtimeModule('portable') } },
-        test: { name: 'portable', include: perProvider, testTimeout: 20_000 },
+        test: { name: 'portable', include: perProvider, testTimeout: 20_000, env: { EXPECTED_RUNTIME: 'portable' } },
       },
     ],
   },

@@ -26,7 +26,12 @@ export function ttlToSeconds(ttl: Ttl, what = 'ttl'): number {
         `${what} ${formatValue(ttl)} has no unit: pass a number of seconds (${trimmed}) or a string with a unit ('${trimmed}s')`,
       );
     }
-    const millis = ms(trimmed as ms.StringValue) as number | undefined;
+    let millis: number | undefined;
+    try {
+      millis = ms(trimmed as ms.StringValue) as number | undefined;
+    } catch {
+      millis = undefined; // ms throws for the empty string
+    }
     if (typeof millis !== 'number' || Number.isNaN(millis)) {
       throw new TypeError(`${what} ${formatValue(ttl)} is not a duration; use seconds as a number or a string such as '10h', '30m' or '2 days'`);
     }

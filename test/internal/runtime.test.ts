@@ -1,0 +1,54 @@
+// Both runtime providers must compute the same bytes as node:crypto and Buffer; the suite
+// also runs under each provider through the '#runtime' alias (see vitest.config.ts).
+import { createHash, createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { runtime as active } from '#runtime';
+import { runtime as nodeRuntime } from '../../src/internal/runtime/node.js';
+import { runtime as portableRuntime } from '../../src/internal/runtime/portable.js';
+
+describe.each([nodeRuntime, portableRuntime])('runtime primitives: $name', (runtime) => {
+  it('computes HMAC-SHA256 like node:crypto', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.oneof(fc.string(), fc.uint8Array()), (key, data) => {
+        const expected = createHmac('sha256', key).update(data).digest();
+        expect(Buffer.from(runtime.hmacSha256(key, data))).toEqual(expected);
+        if (typeof data === 'string') expect(runtime.hmacSha256Base64Url(key, data)).toBe(expected.toString('base64url'));
+      }),
+    );
+  });
+
+  it('computes SHA-256 like node:crypto', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.uint8Array()), (data) => {
+        expect(Buffer.from(runtime.sha256(data))).toEqual(createHash('sha256').update(data).digest());
+      }),
+    );
+  });
+
+  it('encodes and decodes base64 and base64url like Buffer', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.string(), (bytes, text) => {
+        const buffer = Buffer.from(bytes);
+        expect(runtime.base64Encode(bytes)).toBe(buffer.toString('base64'));
+        expect(runtime.base64UrlEncodeBytes(bytes)).toBe(buffer.toString('base64url'));
+        expect(Buffer.from(runtime.base64Decode(buffer.toString('base64')))).toEqual(buffer);
+        expect(runtime.base64UrlEncodeString(text)).toBe(Buffer.from(text).toString('base64url'));
+        expect(runtime.base64UrlDecodeToString(Buffer.from(text).toString('base64url'))).toBe(
+          Buffer.from(Buffer.from(text).toString('base64url'), 'base64url').toString('utf8'),
+        );
+      }),
+    );
+  });
+
+  it('returns the requested number of random bytes, different each time', () => {
+    const a = runtime.randomBytes(16);
+    const b = runtime.randomBytes(16);
+    expect(a).toHaveLength(16);
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
+  });
+});
+
+it('resolves #runtime to the provider this test project runs on', () => {
+  expect(active.name).toBe(process.env['EXPECTED_RUNTIME']);
+});
