@@ -1,0 +1,104 @@
+// The built package, as users load it: ES modules and CommonJS, each entry point, each
+// runtime condition. Runs against dist/ (`npm test` builds first).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+function node(args: string[], env: Record<string, string> = {}): string {
+  return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } }).trim();
+}
+const esm = (code: string, flags: string[] = []) => node([...flags, '--input-type=module', '-e', code]);
+const cjs = (code: string, flags: string[] = []) => node([...flags, '-e', code]);
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist/esm/index.js')) || !existsSync(join(root, 'dist/cjs/index.js'))) {
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+  }
+}, 120_000);
+
+describe('the built package', () => {
+  it('mints a token from an ES module import of the root', () => {
+    const out = esm(
+      "import { AccessToken } from 'livekit-server-api'; const at = new AccessToken('k', 's', { identity: 'a' }); at.addGrant({ roomJoin: true, room: 'r' }); console.log(at.toJwt().split('.').length)",
+    );
+    expect(out).toBe('3');
+  });
+
+  it('mints a token from a CommonJS require of the root', () => {
+    const out = cjs(
+      "const { AccessToken } = require('livekit-server-api'); const at = new AccessToken('k', 's', { identity: 'a' }); console.log(typeof at.toJwt())",
+    );
+    expect(out).toBe('string');
+  });
+
+  it('shares classes between the root and the /token entry, in both module systems', () => {
+    expect(
+      esm(
+        "import * as rootApi from 'livekit-server-api'; import * as tokenApi from 'livekit-server-api/token'; console.log(rootApi.AccessToken === tokenApi.AccessToken && rootApi.TokenVerificationError === tokenApi.TokenVerificationError)",
+      ),
+    ).toBe('true');
+    expect(
+      cjs(
+        "console.log(require('livekit-server-api').TokenVerifier === require('livekit-server-api/token').TokenVerifier)",
+      ),
+    ).toBe('true');
+  });
+
+  it('loads no @livekit/protocol code through the /token entry (CommonJS)', () => {
+    const loaded = JSON.parse(
+      cjs("require('livekit-server-api/token'); console.log(JSON.stringify(Object.keys(require.cache)))"),
+    ) as string[];
+    expect(loaded.some((file) => file.includes('@livekit/protocol') || file.includes('@bufbuild'))).toBe(false);
+    expect(loaded.some((file) => file.endsWith('access-token.cjs'))).toBe(true);
+  });
+
+  it('reaches no @livekit/protocol import from the /token entry (ES modules, static graph)', () => {
+    const seen = new Set<string>();
+    const bare = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = readFileSync(file, 'utf8');
+      for (const match of source.matchAll(/(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+        const specifier = match[1] ?? match[2]!;
+        if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
+        else if (specifier === '#runtime') {
+          visit(join(root, 'dist/esm/internal/runtime/node.js'));
+          visit(join(root, 'dist/esm/internal/runtime/portable.js'));
+        } else bare.add(specifier);
+      }
+    };
+    visit(join(root, 'dist/esm/token/index.js'));
+    expect(seen.size).toBeGreaterThan(3);
+    expect([...bare].filter((s) => s.startsWith('@livekit') || s.startsWith('@bufbuild'))).toEqual([]);
+  });
+
+  it('reads no LIVEKIT_ environment variable at import time', () => {
+    const code =
+      "const seen = []; const env = process.env; process.env = new Proxy(env, { get(t, k) { if (typeof k === 'string') seen.push(k); return t[k]; } });" +
+      "await import('livekit-server-api'); await import('livekit-server-api/token'); console.log(JSON.stringify(seen.filter((k) => k.startsWith('LIVEKIT'))))";
+    expect(esm(code)).toBe('[]');
+  });
+
+  it('uses node:crypto on Node and the portable primitives under edge conditions', () => {
+    const which = (flags: string[]) =>
+      cjs(
+        "require('livekit-server-api/token'); console.log(Object.keys(require.cache).filter((f) => f.includes('internal/runtime/')).map((f) => f.split('/').pop()).join(','))",
+        flags,
+      );
+    expect(which([])).toBe('node.cjs');
+    expect(which(['-C', 'workerd'])).toBe('portable.cjs');
+    expect(which(['-C', 'edge-light'])).toBe('portable.cjs');
+  });
+
+  it('mints byte-identical tokens under the node and the edge conditions', () => {
+    const code =
+      "const { AccessToken } = require('livekit-server-api/token'); const at = new AccessToken('k', 's', { identity: 'ü', metadata: '✓' }); console.log(at.toJwt())";
+    const fixedClock = ['--require', join(root, 'test/fixtures/fixed-clock.cjs')];
+    expect(cjs(code, [...fixedClock, '-C', 'workerd'])).toBe(cjs(code, fixedClock));
+  });
+});
