@@ -416,6 +416,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       return;
     }
 
+    if (url.pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+      // A livekit-server answers its health check here.
+      reply.raw(200, 'OK', 'text/plain; charset=utf-8', {});
+      return;
+    }
+
     const deadline = timeoutMs === undefined ? undefined : deadlineSignal(timeoutMs, controller.signal);
     try {
       const fault = faults.take(record.service, record.method);
