@@ -56,7 +56,7 @@ export async function call(
   else payload = encoding === 'json' ? body.toJsonString() : body.toBinary();
   const path = route.startsWith('/') ? route : `/twirp/livekit.${route.includes('.') ? route.replace('.', '/') : `RoomService/${route}`}`;
   const init: RequestInit = { method: options.httpMethod ?? 'POST', headers };
-  if (init.method !== 'GET' && init.method !== 'HEAD') init.body = payload;
+  if (init.method !== 'GET' && init.method !== 'HEAD') init.body = typeof payload === 'string' ? payload : new Uint8Array(payload);
   if (options.signal !== undefined) init.signal = options.signal;
   const response = await fetch(`${lk.url}${path}`, init);
   const bytes = new Uint8Array(await response.arrayBuffer());
