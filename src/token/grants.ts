@@ -1,6 +1,8 @@
+import type { RoomConfiguration } from '@livekit/protocol';
+
 // Grant types and their conversion to the exact claim JSON a LiveKit server parses
-// (CONTRACT.md §1). Deliberately free of @livekit/protocol: the `/token` entry must not
-// load it. Enum numbers are mapped by value, so protocol enums work all the same.
+// (CONTRACT.md §1). Deliberately free of @livekit/protocol code (types only): the
+// `/token` entry must not load it. Enum numbers are mapped by value, so protocol enums work all the same.
 
 /** A track source by its claim name. */
 export type TrackSourceName = 'camera' | 'microphone' | 'screen_share' | 'screen_share_audio';
@@ -149,7 +151,7 @@ export interface ObservabilityGrant {
  * at.roomConfig = config;
  * ```
  */
-export type RoomConfigurationInput = { toJSON(): unknown } | { readonly [field: string]: unknown };
+export type RoomConfigurationInput = RoomConfiguration | { readonly [field: string]: unknown };
 
 /**
  * The `video` claim as it appears in a token: sources are names.

@@ -177,7 +177,7 @@ describe('AccessToken', () => {
 
   it('accepts track sources by name and emits names', () => {
     const at = new AccessToken(KEY, SECRET, { identity: 'a' });
-    at.addGrant({ canPublishSources: ['camera', 'SCREEN_SHARE'] });
+    at.addGrant({ canPublishSources: ['camera', 'SCREEN_SHARE' as 'screen_share'] });
     expect((decodePayload(at.toJwt())['video'] as Record<string, unknown>)['canPublishSources']).toEqual([
       'camera',
       'screen_share',
@@ -192,7 +192,7 @@ describe('AccessToken', () => {
   it('maps ParticipantInfo_Kind numbers to lower-case kind names', () => {
     expect(new AccessToken(KEY, SECRET, { kind: ParticipantInfo_Kind.SIP }).kind).toBe('sip');
     expect(new AccessToken(KEY, SECRET, { kind: ParticipantInfo_Kind.BRIDGE }).kind).toBe('bridge');
-    expect(new AccessToken(KEY, SECRET, { kind: 'EGRESS' }).kind).toBe('egress');
+    expect(new AccessToken(KEY, SECRET, { kind: 'EGRESS' as 'egress' }).kind).toBe('egress');
     expect(() => new AccessToken(KEY, SECRET, { kind: 5 })).toThrow(TypeError);
   });
 
