@@ -1,0 +1,402 @@
+import { runtime } from '#runtime';
+import { TokenVerificationError } from '../token/errors.js';
+import { formatValue } from '../token/grants.js';
+import { constantTimeEqual } from '../token/jwt.js';
+import { TokenVerifier, type ApiKeySecrets } from '../token/verifier.js';
+import { WebhookVerificationError } from './errors.js';
+import { WebhookEvent } from './event.js';
+
+/**
+ * A webhook request body as it arrived: the exact bytes (a `Uint8Array` or Node `Buffer`,
+ * an `ArrayBuffer`) or the text (a string). Never the parsed JSON.
+ *
+ * @example
+ * ```ts
+ * const body: WebhookBody = await request.arrayBuffer();
+ * ```
+ */
+export type WebhookBody = string | Uint8Array | ArrayBuffer;
+
+/**
+ * Options for {@link WebhookReceiver.receive}; the same keys set defaults for every call when
+ * given to the constructor.
+ *
+ * @example
+ * ```ts
+ * const event = await receiver.receive(body, auth, { maxAgeSeconds: 300 });
+ * ```
+ */
+export interface ReceiveOptions {
+  /** Clock leeway on the token's `exp`/`nbf`, in seconds. Default 60, as a LiveKit server. */
+  leewaySeconds?: number;
+  /** The current time (a Date or epoch milliseconds). Default: the clock. For tests. */
+  now?: Date | number;
+  /**
+   * Refuse events whose `createdAt` is more than this many seconds before `now`
+   * (`webhook_too_old`): replay protection on top of the token's 5-minute lifetime. Off by
+   * default. The server keeps `createdAt` when it retries, so a retry that arrives later
+   * than this is refused too; leave room for your clock skew and the server's retries.
+   */
+  maxAgeSeconds?: number;
+}
+
+/**
+ * Options for the {@link WebhookReceiver} constructor: defaults for every `receive` call.
+ *
+ * @example
+ * ```ts
+ * const receiver = new WebhookReceiver('api-key', 'secret', { maxAgeSeconds: 600 });
+ * ```
+ */
+export interface WebhookReceiverOptions {
+  /** Default clock leeway on the token, in seconds (60). */
+  leewaySeconds?: number;
+  /** Default for {@link ReceiveOptions.maxAgeSeconds} (off). */
+  maxAgeSeconds?: number;
+}
+
+/**
+ * The part of a Fetch-API `Request` that {@link WebhookReceiver.receiveRequest} reads: any
+ * standard `Request` (Node 18+, Next.js, Hono's `c.req.raw`, Cloudflare Workers, Bun, Deno).
+ *
+ * @example
+ * ```ts
+ * const request: WebhookRequest = new Request(url, { method: 'POST', body, headers });
+ * ```
+ */
+export interface WebhookRequest {
+  readonly headers: { get(name: string): string | null };
+  readonly bodyUsed?: boolean;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+const RAW_BODY_HELP =
+  'the hash in the token covers the exact bytes the server sent, so pass the raw body: ' +
+  "express.raw({ type: 'application/webhook+json' }) in Express, a content-type parser with " +
+  "{ parseAs: 'buffer' } in Fastify, await request.arrayBuffer() or request.text() with the Fetch API " +
+  '(or receiver.receiveRequest(request))';
+
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Verifies and parses the webhooks a LiveKit server POSTs: checks the `Authorization`
+ * token the way a server checks tokens (HS256 only, 60 s leeway, the secret chosen by the
+ * token's `iss`), compares the SHA-256 of the exact body bytes with the token's `sha256`
+ * claim in constant time, and reads the body as a {@link WebhookEvent}.
+ *
+ * A drop-in for `livekit-server-sdk`'s receiver, safer: options instead of a positional
+ * `skipAuth`, a `Bearer ` prefix accepted, bytes accepted, `maxAgeSeconds` against replays,
+ * and every refusal a {@link WebhookVerificationError} with a stable `code`.
+ *
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { WebhookReceiver } from 'livekit-server-api';
+ *
+ * const receiver = new WebhookReceiver(process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!);
+ * const app = express();
+ * app.post('/livekit/webhook', express.raw({ type: 'application/webhook+json' }), async (req, res) => {
+ *   const event = await receiver.receive(req.body, req.get('Authorization'));
+ *   console.log(event.event, event.room?.name);
+ *   res.sendStatus(200);
+ * });
+ *
+ * // Key rotation: several keys, the secret chosen by the token's `iss`.
+ * const rotating = new WebhookReceiver({ 'old-key': oldSecret, 'new-key': newSecret });
+ * ```
+ */
+export class WebhookReceiver {
+  readonly #verifier: TokenVerifier;
+  readonly #leewaySeconds: number | undefined;
+  readonly #maxAgeSeconds: number | undefined;
+
+  /** One key and its secret (what the server's `webhook.api_key` names). */
+  constructor(apiKey: string, apiSecret: string, options?: WebhookReceiverOptions);
+  /** Several keys: an object or Map from API key to secret. */
+  constructor(keys: ApiKeySecrets, options?: WebhookReceiverOptions);
+  constructor(
+    keyOrKeys: string | ApiKeySecrets,
+    secretOrOptions?: string | WebhookReceiverOptions,
+    maybeOptions?: WebhookReceiverOptions,
+  ) {
+    let options: WebhookReceiverOptions | undefined;
+    if (typeof keyOrKeys === 'string') {
+      if (typeof secretOrOptions !== 'string' || secretOrOptions === '' || keyOrKeys === '') {
+        throw new TypeError(
+          'WebhookReceiver needs the API key and secret the server signs webhooks with: new WebhookReceiver(apiKey, apiSecret)',
+        );
+      }
+      this.#verifier = new TokenVerifier(keyOrKeys, secretOrOptions);
+      options = maybeOptions;
+    } else {
+      this.#verifier = new TokenVerifier(keyOrKeys);
+      options = typeof secretOrOptions === 'object' ? secretOrOptions : undefined;
+    }
+    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+      throw new TypeError(`WebhookReceiver options must be an object such as { maxAgeSeconds: 300 }, got ${formatValue(options)}`);
+    }
+    this.#leewaySeconds = checkSeconds(options?.leewaySeconds, 'leewaySeconds');
+    this.#maxAgeSeconds = checkSeconds(options?.maxAgeSeconds, 'maxAgeSeconds');
+  }
+
+  /** The API keys this receiver accepts (never their secrets). */
+  get apiKeys(): string[] {
+    return this.#verifier.apiKeys;
+  }
+
+  /**
+   * Verifies a webhook request and resolves to its event.
+   *
+   * @param body - the raw body: a string, `Uint8Array`/`Buffer` or `ArrayBuffer`.
+   * @param authHeader - the `Authorization` header: the raw token (what a server sends) or
+   *   `Bearer <token>`.
+   * @param options - {@link ReceiveOptions}. Not `livekit-server-sdk`'s positional
+   *   `skipAuth` boolean: passing one throws a TypeError, since skipping verification
+   *   silently is how forged events get in.
+   * @throws WebhookVerificationError (as a rejected promise) when the request is refused;
+   *   TypeError / RangeError for invalid options.
+   * @example
+   * ```ts
+   * try {
+   *   const event = await receiver.receive(req.body, req.get('Authorization'), { maxAgeSeconds: 300 });
+   *   if (event.event === 'room_finished') await archive(event.room!.name);
+   * } catch (err) {
+   *   if (err instanceof WebhookVerificationError) return res.status(401).send(err.code);
+   *   throw err;
+   * }
+   * ```
+   */
+  async receive(body: WebhookBody, authHeader: string | null | undefined, options?: ReceiveOptions): Promise<WebhookEvent> {
+    // Checked inside the async function, so misuse fails as a rejection of this promise
+    // like every other failure. A fourth argument is livekit-server-sdk's clockTolerance.
+    if (arguments.length > 3) rejectExtraArguments(arguments.length);
+    return this.receiveSync(body, authHeader, options);
+  }
+
+  /**
+   * {@link WebhookReceiver.receive}, synchronously: returns the event or throws.
+   *
+   * @example
+   * ```ts
+   * const event = receiver.receiveSync(rawBody, authorization);
+   * ```
+   */
+  receiveSync(body: WebhookBody, authHeader: string | null | undefined, options?: ReceiveOptions): WebhookEvent {
+    const resolved = checkOptions(options);
+    const bytesOrText = rawBody(body);
+    const token = tokenFromHeader(authHeader);
+
+    const leewaySeconds = resolved.leewaySeconds ?? this.#leewaySeconds;
+    let claims: { sha256?: unknown };
+    try {
+      claims = this.#verifier.verifySync(token, {
+        ...(leewaySeconds === undefined ? {} : { leewaySeconds }),
+        ...(resolved.now === undefined ? {} : { now: resolved.now }),
+      });
+    } catch (cause) {
+      if (cause instanceof TokenVerificationError) {
+        throw new WebhookVerificationError('webhook_bad_token', `webhook token refused: ${cause.message}`, {
+          cause,
+          tokenCode: cause.code,
+        });
+      }
+      throw cause;
+    }
+    const claimed = claims.sha256;
+    if (typeof claimed !== 'string' || claimed === '') {
+      throw new WebhookVerificationError(
+        'webhook_bad_token',
+        'the token is valid but has no sha256 claim, so it is not a webhook token: check that this endpoint receives LiveKit webhooks',
+      );
+    }
+    const actual = runtime.base64Encode(runtime.sha256(bytesOrText));
+    if (!constantTimeEqual(actual, claimed)) {
+      throw new WebhookVerificationError(
+        'webhook_hash_mismatch',
+        `the body's SHA-256 does not match the token's sha256 claim: the body was altered, or parsed and re-serialised before it reached the receiver (${RAW_BODY_HELP})`,
+      );
+    }
+
+    const event = parseEvent(bytesOrText);
+    const maxAgeSeconds = resolved.maxAgeSeconds ?? this.#maxAgeSeconds;
+    if (maxAgeSeconds !== undefined) checkAge(event, maxAgeSeconds, resolved.now);
+    return event;
+  }
+
+  /**
+   * Verifies a Fetch-API `Request` (Next.js route handlers, Hono, Cloudflare Workers, Bun,
+   * Deno): reads its raw body and its `Authorization` header. Call it before anything else
+   * reads the body.
+   *
+   * @throws WebhookVerificationError (as a rejected promise) when the request is refused,
+   *   `webhook_body_not_raw` when its body was already read.
+   * @example
+   * ```ts
+   * // app/api/livekit/webhook/route.ts (Next.js)
+   * export async function POST(request: Request) {
+   *   const event = await receiver.receiveRequest(request);
+   *   return new Response(null, { status: 200 });
+   * }
+   * ```
+   */
+  async receiveRequest(request: WebhookRequest, options?: ReceiveOptions): Promise<WebhookEvent> {
+    if (
+      typeof request !== 'object' ||
+      request === null ||
+      typeof request.arrayBuffer !== 'function' ||
+      typeof request.headers?.get !== 'function'
+    ) {
+      throw new TypeError(
+        `receiveRequest expects a Fetch-API Request (with headers.get and arrayBuffer), got ${formatValue(request)}; for other frameworks use receive(rawBody, authorizationHeader)`,
+      );
+    }
+    checkOptions(options);
+    if (request.bodyUsed === true) {
+      throw new WebhookVerificationError(
+        'webhook_body_not_raw',
+        'the request body was already read (request.json() or request.text() was called before receiveRequest); call receiveRequest first, it returns the parsed event',
+      );
+    }
+    const body = await request.arrayBuffer();
+    return this.receiveSync(body, request.headers.get('authorization'), options);
+  }
+
+  /** A summary without secrets, for `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `WebhookReceiver { apiKeys: ${JSON.stringify(this.apiKeys)} }`;
+  }
+
+  /** A summary without secrets, for `JSON.stringify`. */
+  toJSON(): { apiKeys: string[] } {
+    return { apiKeys: this.apiKeys };
+  }
+}
+
+function rejectExtraArguments(count: number): never {
+  throw new TypeError(
+    `receive() takes (body, authHeader, options?), got ${count} arguments: livekit-server-sdk's (body, authHeader, skipAuth, clockTolerance) ` +
+      'becomes receive(body, authHeader, { leewaySeconds })',
+  );
+}
+
+function checkOptions(options: unknown): ReceiveOptions {
+  if (options === undefined || options === null) return {};
+  if (typeof options === 'boolean') {
+    throw new TypeError(
+      options
+        ? 'receive() does not take livekit-server-sdk\'s positional skipAuth: verification cannot be switched off by a boolean. ' +
+            'In tests, send correctly signed requests made with signWebhook(event, { apiKey, apiSecret }); ' +
+            'to read a body you have verified another way, use WebhookEvent.fromJsonString(body, { ignoreUnknownFields: true })'
+        : "receive() takes an options object as its third argument, not livekit-server-sdk's skipAuth boolean: " +
+            'drop the false (verification is always on) and pass a clock tolerance as { leewaySeconds }',
+    );
+  }
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(
+      `receive() options must be an object such as { leewaySeconds: 60, maxAgeSeconds: 300 }, got ${formatValue(options)}`,
+    );
+  }
+  const { leewaySeconds, now, maxAgeSeconds } = options as ReceiveOptions;
+  const checked: ReceiveOptions = {};
+  const leeway = checkSeconds(leewaySeconds, 'leewaySeconds');
+  if (leeway !== undefined) checked.leewaySeconds = leeway;
+  const maxAge = checkSeconds(maxAgeSeconds, 'maxAgeSeconds');
+  if (maxAge !== undefined) checked.maxAgeSeconds = maxAge;
+  if (now !== undefined) {
+    const millis = now instanceof Date ? now.getTime() : now;
+    if (typeof millis !== 'number' || !Number.isFinite(millis)) {
+      throw new TypeError(`now must be a Date or epoch milliseconds, got ${formatValue(now)}`);
+    }
+    checked.now = millis;
+  }
+  return checked;
+}
+
+function checkSeconds(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new RangeError(`${name} must be a finite number of seconds ≥ 0, got ${formatValue(value)}`);
+  }
+  return value;
+}
+
+/** The body as bytes or text, exactly as received; refuses anything that is not raw. */
+function rawBody(body: unknown): string | Uint8Array {
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  const what =
+    body === undefined || body === null
+      ? `no body (${String(body)}): nothing read the request body, or a middleware consumed it`
+      : typeof body === 'object'
+        ? 'an already parsed object: a JSON body parser ran before the receiver'
+        : `${formatValue(body)}`;
+  throw new WebhookVerificationError('webhook_body_not_raw', `receive() got ${what}; ${RAW_BODY_HELP}`);
+}
+
+function tokenFromHeader(header: unknown): string {
+  if (header === undefined || header === null || header === '') {
+    throw new WebhookVerificationError(
+      'webhook_missing_authorization',
+      'the request has no Authorization header: LiveKit signs every webhook, so this request did not come from a LiveKit server (or a proxy dropped the header)',
+    );
+  }
+  if (typeof header !== 'string') {
+    throw new TypeError(`authHeader must be the Authorization header as a string, got ${formatValue(header)}`);
+  }
+  let token = header.trim();
+  const bearer = /^bearer(?:\s+|$)/i.exec(token);
+  if (bearer !== null) token = token.slice(bearer[0].length);
+  if (token === '') {
+    throw new WebhookVerificationError('webhook_missing_authorization', 'the Authorization header holds no token');
+  }
+  return token;
+}
+
+function parseEvent(body: string | Uint8Array): WebhookEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof body === 'string' ? body : textDecoder.decode(body));
+  } catch (cause) {
+    throw new WebhookVerificationError('webhook_malformed_body', 'the body is signed correctly but is not UTF-8 JSON', {
+      cause,
+    });
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new WebhookVerificationError('webhook_malformed_body', 'the body is signed correctly but is not a JSON object');
+  }
+  let event: WebhookEvent;
+  try {
+    // Servers newer than this package add fields and enum values: ignore what is unknown.
+    event = WebhookEvent.fromJson(json as Parameters<typeof WebhookEvent.fromJson>[0], { ignoreUnknownFields: true });
+  } catch (cause) {
+    throw new WebhookVerificationError(
+      'webhook_malformed_body',
+      `the body is signed correctly but is not a WebhookEvent: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
+  if (typeof event.event !== 'string' || (event.event as string) === '') {
+    throw new WebhookVerificationError('webhook_malformed_body', 'the body is signed correctly but names no event');
+  }
+  return event;
+}
+
+function checkAge(event: WebhookEvent, maxAgeSeconds: number, now: Date | number | undefined): void {
+  const createdAt = Number(event.createdAt);
+  if (createdAt <= 0) {
+    throw new WebhookVerificationError(
+      'webhook_too_old',
+      'the event has no createdAt, so its age cannot be checked against maxAgeSeconds',
+    );
+  }
+  const nowSeconds = Math.floor((now === undefined ? Date.now() : now instanceof Date ? now.getTime() : now) / 1000);
+  const age = nowSeconds - createdAt;
+  if (age > maxAgeSeconds) {
+    throw new WebhookVerificationError(
+      'webhook_too_old',
+      `the event was created ${age} s ago, more than maxAgeSeconds (${maxAgeSeconds} s): a replayed or late request`,
+    );
+  }
+}
