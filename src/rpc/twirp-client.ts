@@ -1,0 +1,389 @@
+// The Twirp client every service client shares: builds the request, sends it with retries and
+// region failover, reads the answer in either encoding, and turns every failure into one of
+// the typed errors of ./errors.ts. A service client is a list of methods on top of it.
+import { runtime } from '#runtime';
+import { resolveCredentials } from '../internal/env.js';
+import { SigningAuthorizer, StaticTokenAuthorizer } from './auth.js';
+import type { Authorizer, CallGrants } from './auth.js';
+import { defaultTransport } from './default-transport.js';
+import { parseErrorBody } from './error-body.js';
+import { ConnectionError, RequestAbortedError, RequestTimeoutError, ServerError } from './errors.js';
+import type { RpcErrorContext } from './errors.js';
+import { failoverDelayMs, isCloudHost, MIN_FAILOVER_TIMEOUT_MS, RegionDirectory } from './failover.js';
+import { fetchTransport } from './http-fetch.js';
+import { TransportFailure } from './http.js';
+import type { HttpResponse, HttpTransport } from './http.js';
+import { CLIENT_DEFAULTS, checkHeaders, checkRetries, checkTimeoutMs, show } from './options.js';
+import type { ClientOptions, RequestOptions, RpcEncoding } from './options.js';
+import {
+  backoffDelayMs,
+  MAX_RETRY_AFTER_MS,
+  parseRetryAfterMs,
+  RETRYABLE_STATUSES,
+  sleep as defaultSleep,
+} from './retry.js';
+
+/** A request message: any `@livekit/protocol` message class instance. */
+export interface RequestMessage {
+  toBinary(): Uint8Array;
+  toJsonString(): string;
+}
+
+/** A response message class of `@livekit/protocol` (structurally, so no protobuf types leak). */
+export interface ResponseType<O> {
+  readonly typeName: string;
+  fromBinary(bytes: Uint8Array): O;
+  fromJsonString(json: string, options: { ignoreUnknownFields: boolean }): O;
+}
+
+/** One Twirp method: where it lives, what it answers, and whether repeating it is harmless. */
+export interface RpcMethod<O> {
+  /** The service without its package, e.g. `RoomService`. */
+  readonly service: string;
+  readonly method: string;
+  /** `/twirp/livekit.RoomService/CreateRoom`. */
+  readonly path: string;
+  readonly output: ResponseType<O>;
+  /**
+   * Whether sending the request twice has the effect of sending it once. Calls that are not
+   * are retried only when the request surely never reached the server.
+   */
+  readonly idempotent: boolean;
+}
+
+/**
+ * Describes a method of a `livekit.*` Twirp service.
+ *
+ * @example
+ * ```ts
+ * const ListRooms = rpcMethod('RoomService', 'ListRooms', ListRoomsResponse, { idempotent: true });
+ * ```
+ */
+export function rpcMethod<O>(
+  service: string,
+  method: string,
+  output: ResponseType<O>,
+  options: { idempotent: boolean },
+): RpcMethod<O> {
+  return { service, method, path: `/twirp/livekit.${service}/${method}`, output, idempotent: options.idempotent };
+}
+
+/** Test hooks: a clock, a random source and a sleep that need not wait. */
+export interface TwirpClientHooks {
+  now?: () => number;
+  random?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Used instead of the default transport when no `fetch` option is given. */
+  transport?: HttpTransport;
+}
+
+interface ServerUrl {
+  /** Scheme, host and path prefix, no trailing slash: `https://proxy.example.com/livekit`. */
+  base: string;
+  origin: string;
+  hostname: string;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * Parses a server URL: `ws://` and `wss://` become `http://` and `https://`, and a path prefix
+ * (a server behind a reverse proxy) is kept.
+ */
+export function parseServerUrl(host: unknown, who: string): ServerUrl {
+  if (typeof host !== 'string' || host === '') {
+    throw new TypeError(
+      `${who} needs the server URL as its first argument, e.g. 'https://my-project.livekit.cloud' or 'http://localhost:7880'; got ${show(host)}`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(host);
+  } catch {
+    throw new TypeError(`${who}: the server URL is not a valid absolute URL; pass e.g. 'https://my-project.livekit.cloud'`);
+  }
+  const protocol = { 'http:': 'http:', 'https:': 'https:', 'ws:': 'http:', 'wss:': 'https:' }[url.protocol];
+  if (protocol === undefined) {
+    throw new TypeError(`${who}: the server URL must start with http://, https://, ws:// or wss://`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new TypeError(`${who}: the server URL must not contain credentials; pass the API key and secret instead`);
+  }
+  const origin = `${protocol}//${url.host}`;
+  return { base: `${origin}${url.pathname.replace(/\/+$/, '')}`, origin, hostname: url.hostname };
+}
+
+/**
+ * Sends Twirp calls to one LiveKit server. Shared by every service client; not part of the
+ * public API.
+ */
+export class TwirpClient {
+  readonly #url: ServerUrl;
+  readonly #authorizer: Authorizer;
+  readonly #transport: HttpTransport;
+  readonly #regions: RegionDirectory;
+  readonly #encoding: RpcEncoding;
+  readonly #timeoutMs: number;
+  readonly #retries: number;
+  readonly #failover: boolean;
+  readonly #headers: Readonly<Record<string, string>>;
+  readonly #now: () => number;
+  readonly #random: () => number;
+  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+
+  /**
+   * Validates everything a service client constructor receives. `who` names the client in
+   * error messages (`RoomServiceClient`).
+   */
+  constructor(
+    who: string,
+    host: unknown,
+    apiKey: string | undefined,
+    apiSecret: string | undefined,
+    options: ClientOptions | undefined,
+    hooks: TwirpClientHooks = {},
+  ) {
+    this.#url = parseServerUrl(host, who);
+    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+      throw new TypeError(`${who}: options must be an object, got ${show(options)}`);
+    }
+    const opts: ClientOptions = options ?? {};
+    this.#now = hooks.now ?? Date.now;
+    this.#random = hooks.random ?? Math.random;
+    this.#sleep = hooks.sleep ?? defaultSleep;
+
+    if (opts.token !== undefined) {
+      if (typeof opts.token !== 'string' || opts.token === '') {
+        throw new TypeError(`${who}: options.token must be a non-empty string, got ${show(opts.token)}`);
+      }
+      this.#authorizer = new StaticTokenAuthorizer(opts.token);
+    } else {
+      const { apiKey: key, apiSecret: secret } = resolveCredentials(apiKey, apiSecret, who);
+      this.#authorizer = new SigningAuthorizer(key, secret, this.#now);
+    }
+
+    if (opts.timeoutMs !== undefined) this.#timeoutMs = checkTimeoutMs(opts.timeoutMs, `${who}: options.timeoutMs`);
+    else if (opts.requestTimeout !== undefined) {
+      if (typeof opts.requestTimeout !== 'number') {
+        throw new RangeError(`${who}: options.requestTimeout is in seconds and must be a number, got ${show(opts.requestTimeout)}`);
+      }
+      this.#timeoutMs = checkTimeoutMs(opts.requestTimeout * 1000, `${who}: options.requestTimeout (in seconds) * 1000`);
+    } else this.#timeoutMs = CLIENT_DEFAULTS.timeoutMs;
+    this.#retries = opts.retries === undefined ? CLIENT_DEFAULTS.retries : checkRetries(opts.retries, `${who}: options.retries`);
+    if (opts.failover !== undefined && typeof opts.failover !== 'boolean') {
+      throw new TypeError(`${who}: options.failover must be a boolean, got ${show(opts.failover)}`);
+    }
+    this.#failover = opts.failover ?? CLIENT_DEFAULTS.failover;
+    const encoding = opts.encoding ?? CLIENT_DEFAULTS.encoding;
+    if (encoding !== 'protobuf' && encoding !== 'json') {
+      throw new TypeError(`${who}: options.encoding must be 'protobuf' or 'json', got ${show(encoding)}`);
+    }
+    this.#encoding = encoding;
+    this.#headers = opts.headers === undefined ? {} : checkHeaders(opts.headers, `${who}: options.headers`);
+    if (opts.fetch !== undefined && typeof opts.fetch !== 'function') {
+      throw new TypeError(`${who}: options.fetch must be a function like the global fetch, got ${show(opts.fetch)}`);
+    }
+    this.#transport =
+      opts.fetch !== undefined ? fetchTransport(opts.fetch) : (hooks.transport ?? defaultTransport());
+    this.#regions = new RegionDirectory(this.#transport, this.#now);
+  }
+
+  /** The encoding requests are sent in. */
+  get encoding(): RpcEncoding {
+    return this.#encoding;
+  }
+
+  /** The default per-attempt timeout, in milliseconds. */
+  get timeoutMs(): number {
+    return this.#timeoutMs;
+  }
+
+  /**
+   * Calls `method` with `request`, authorised for `grants`. Rejects only with ServerError,
+   * ConnectionError, RequestTimeoutError or RequestAbortedError (and with TypeError /
+   * RangeError for invalid `options`, before any I/O).
+   */
+  async call<O>(method: RpcMethod<O>, request: RequestMessage, grants: CallGrants, options?: RequestOptions): Promise<O> {
+    const what = `${method.service}.${method.method}`;
+    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+      throw new TypeError(`${what}: request options must be an object, got ${show(options)}`);
+    }
+    const timeoutMs =
+      options?.timeoutMs === undefined ? this.#timeoutMs : checkTimeoutMs(options.timeoutMs, `${what}: timeoutMs`);
+    const retries = options?.retries === undefined ? this.#retries : checkRetries(options.retries, `${what}: retries`);
+    const signal = options?.signal;
+    if (signal !== undefined && !isAbortSignal(signal)) {
+      throw new TypeError(`${what}: signal must be an AbortSignal, got ${show(signal)}`);
+    }
+    const callHeaders = options?.headers === undefined ? undefined : checkHeaders(options.headers, `${what}: headers`);
+
+    const requestId = newRequestId();
+    const context = (attempts: number, cause?: unknown): RpcErrorContext => ({
+      service: method.service,
+      method: method.method,
+      requestId,
+      attempts,
+      cause,
+    });
+    if (signal?.aborted) throw new RequestAbortedError(context(0, signal.reason));
+
+    const json = this.#encoding === 'json';
+    const body = json ? request.toJsonString() : request.toBinary();
+    const authorization = this.#authorizer.authorization(grants);
+    const headers: Record<string, string> = {
+      authorization,
+      'x-livekit-request-id': requestId,
+      ...this.#headers,
+      ...callHeaders,
+      'content-type': json ? 'application/json' : 'application/protobuf',
+      'x-twirp-timeout-ms': String(timeoutMs),
+    };
+
+    const failover = this.#failover && timeoutMs >= MIN_FAILOVER_TIMEOUT_MS && isCloudHost(this.#url.hostname);
+    const tried = new Set<string>([this.#url.origin]);
+    let regions: string[] | undefined;
+    let url = this.#url.base + method.path;
+    let failoverHops = 0;
+
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.#attempt(url, headers, body, timeoutMs, signal);
+      let error: Error;
+      let retryable: boolean;
+      let retryAfterMs: number | undefined;
+      if (outcome.kind === 'response') {
+        const { response } = outcome;
+        if (response.status >= 200 && response.status < 300) {
+          return decode(method, response, json, context(attempt));
+        }
+        const parsed = parseErrorBody(
+          response.status,
+          response.header('content-type'),
+          response.body,
+          response.header('location'),
+        );
+        error = new ServerError(parsed.code, response.status, parsed.msg, parsed.meta, context(attempt));
+        retryable =
+          method.idempotent &&
+          (RETRYABLE_STATUSES.has(response.status) ||
+            parsed.code === 'unavailable' ||
+            (failover && response.status >= 500));
+        retryAfterMs = parseRetryAfterMs(response.header('retry-after'), this.#now());
+      } else if (outcome.kind === 'timeout') {
+        error = new RequestTimeoutError(timeoutMs, context(attempt, outcome.cause));
+        retryable = method.idempotent;
+      } else if (outcome.kind === 'aborted') {
+        throw new RequestAbortedError(context(attempt, outcome.cause));
+      } else {
+        const { failure } = outcome;
+        error = new ConnectionError(
+          `${failure.mayHaveReachedServer ? 'connection failed' : 'could not connect'} (${failure.message})`,
+          failure.mayHaveReachedServer,
+          context(attempt, failure.cause),
+        );
+        retryable = !failure.mayHaveReachedServer || method.idempotent;
+      }
+
+      if (!retryable || attempt > retries) throw error;
+      if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) throw error;
+
+      let delayMs = backoffDelayMs(attempt, this.#random);
+      if (failover) {
+        regions ??= await this.#regions.origins(this.#url.origin, authorization, signal);
+        const next = regions.find((origin) => !tried.has(origin));
+        if (next !== undefined) {
+          tried.add(next);
+          failoverHops++;
+          url = next + method.path;
+          delayMs = failoverDelayMs(failoverHops);
+        }
+      }
+      if (retryAfterMs !== undefined) delayMs = Math.max(delayMs, retryAfterMs);
+      try {
+        await this.#sleep(delayMs, signal);
+      } catch (cause) {
+        throw new RequestAbortedError(context(attempt, cause));
+      }
+    }
+  }
+
+  async #attempt(
+    url: string,
+    headers: Record<string, string>,
+    body: Uint8Array | string,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<AttemptOutcome> {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (signal?.aborted) return { kind: 'aborted', cause: signal.reason };
+      const response = await this.#transport({ url, method: 'POST', headers, body, signal: controller.signal });
+      return { kind: 'response', response };
+    } catch (err) {
+      if (signal?.aborted) return { kind: 'aborted', cause: signal.reason };
+      if (timedOut) return { kind: 'timeout', cause: err };
+      if (err instanceof TransportFailure) return { kind: 'failure', failure: err };
+      // A transport that broke its contract (an injected fetch throwing something odd).
+      return { kind: 'failure', failure: new TransportFailure(true, err) };
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+type AttemptOutcome =
+  | { kind: 'response'; response: HttpResponse }
+  | { kind: 'timeout'; cause: unknown }
+  | { kind: 'aborted'; cause: unknown }
+  | { kind: 'failure'; failure: TransportFailure };
+
+function decode<O>(method: RpcMethod<O>, response: HttpResponse, sentJson: boolean, context: RpcErrorContext): O {
+  const contentType = response.header('content-type');
+  const json = contentType === undefined ? sentJson : contentType.includes('json');
+  const { body } = response;
+  try {
+    if (body.length === 0) return method.output.fromBinary(body);
+    return json
+      ? method.output.fromJsonString(decoder.decode(body), { ignoreUnknownFields: true })
+      : method.output.fromBinary(body);
+  } catch (cause) {
+    throw new ServerError(
+      'internal',
+      response.status,
+      `the answer is not a valid ${method.output.typeName} in ${json ? 'JSON' : 'protobuf'}`,
+      {},
+      { ...context, cause },
+    );
+  }
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function'
+  );
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** A random UUID v4, for `X-Livekit-Request-Id`. */
+function newRequestId(): string {
+  const b = runtime.randomBytes(16);
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  let out = '';
+  for (let i = 0; i < 16; i++) {
+    out += HEX[b[i]!]!;
+    if (i === 3 || i === 5 || i === 7 || i === 9) out += '-';
+  }
+  return out;
+}
