@@ -4,6 +4,11 @@ import type { TwirpErrorCode } from './twirp.js';
 /**
  * Answer with a Twirp error: `{"code","msg","meta"}` and the HTTP status of `code`.
  * `msg` defaults to a text naming the injected code.
+ *
+ * @example
+ * ```ts
+ * lk.failNext({ twirp: { code: 'resource_exhausted', msg: 'quota', meta: { limit: '10' } } });
+ * ```
  */
 export interface TwirpFault {
   code: TwirpErrorCode;
@@ -14,6 +19,11 @@ export interface TwirpFault {
 /**
  * Answer with a raw HTTP response, e.g. the HTML 502 of a proxy or a 503 with `Retry-After`.
  * `body` defaults to empty, `contentType` to `text/plain; charset=utf-8`.
+ *
+ * @example
+ * ```ts
+ * lk.failNext({ http: { status: 503, body: 'busy', headers: { 'Retry-After': '1' } }, times: 2 });
+ * ```
  */
 export interface HttpFault {
   status: number;
@@ -26,6 +36,12 @@ export interface HttpFault {
  * Which calls a fault applies to and how many times. `method` is a method name
  * (`'CreateRoom'`) or `Service.Method` (`'RoomService.CreateRoom'`); `service` a service name
  * (`'RoomService'`). Without either, any call matches. `times` defaults to 1.
+ *
+ * @example
+ * ```ts
+ * lk.failNext({ method: 'RoomService.SendData', disconnect: true });
+ * lk.failNext({ service: 'RoomService', twirp: { code: 'internal' }, times: 3 });
+ * ```
  */
 export interface FaultMatch {
   method?: string;

@@ -1,5 +1,11 @@
 // `livekit-server-api/testing`: a LiveKit server in one line, for users' own test suites.
 // Node.js only (node:http). Re-exports only.
+//
+//   const lk = await startTestServer();            // { url, apiKey, apiSecret, close() }
+//   lk.seed.participant('room', { identity: 'a' }); // state, as if clients had joined
+//   lk.failNext({ method: 'CreateRoom', twirp: { code: 'unavailable' } });
+//   lk.requestsFor('CreateRoom');                   // what the code under test sent
+//   lk.reset(); await lk.close();
 
 export { startTestServer } from './server.js';
 export type {

@@ -127,7 +127,16 @@ export type PerformRpcHandler = (
   context: { readonly signal: AbortSignal },
 ) => string | Promise<string>;
 
-/** Limits the server enforces; see {@link TestServerOptions.limits}. */
+/**
+ * Limits the server enforces, with a livekit-server's defaults; override some with the
+ * `limits` option of `startTestServer`.
+ *
+ * @example
+ * ```ts
+ * import { startTestServer } from 'livekit-server-api/testing';
+ * const lk = await startTestServer({ limits: { maxMetadataBytes: 64_000, maxBodyBytes: 1024 * 1024 } });
+ * ```
+ */
 export interface TestServerLimits {
   /** Longest room name, in UTF-8 bytes. Default 256. */
   maxRoomNameLength: number;

@@ -77,6 +77,12 @@ export interface TestServerOptions {
 /**
  * The encoding of a request: from its `Content-Type` (`application/json` or
  * `application/protobuf`, parameters ignored).
+ *
+ * @example
+ * ```ts
+ * import type { TestServerEncoding } from 'livekit-server-api/testing';
+ * const encodings: TestServerEncoding[] = lk.requests.flatMap((r) => (r.encoding ? [r.encoding] : []));
+ * ```
  */
 export type TestServerEncoding = 'json' | 'protobuf';
 
@@ -314,6 +320,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     throw new RangeError(`startTestServer: port must be an integer in 0-65535, got ${String(port)}`);
   }
 
+  // Every state change goes through `state`, which emits the events a server would send as
+  // webhooks. Webhook delivery (issue 4) is one more subscriber here.
   const state = new RoomState(now);
   if (options.onEvent !== undefined) state.subscribe(options.onEvent);
   const faults = new FaultQueue();

@@ -49,7 +49,19 @@ export type TestServerEventName =
  */
 export type TestServerEvent = WebhookEvent & { readonly event: TestServerEventName };
 
-/** A listener for {@link TestServerEvent}s. Exceptions it throws are ignored. */
+/**
+ * A listener for {@link TestServerEvent}s, called synchronously as the state changes.
+ * Exceptions it throws are ignored.
+ *
+ * @example
+ * ```ts
+ * import type { TestServerEventListener } from 'livekit-server-api/testing';
+ * const log: TestServerEventListener = (event) => {
+ *   if (event.event === 'participant_left') departed.push(event.participant?.identity);
+ * };
+ * const unsubscribe = lk.onEvent(log);
+ * ```
+ */
 export type TestServerEventListener = (event: TestServerEvent) => void;
 
 type TrackInit = NonNullable<ConstructorParameters<typeof TrackInfo>[0]>;
@@ -110,9 +122,27 @@ export interface SeedRoom {
   metadata?: string;
 }
 
-/** The default `empty_timeout` of a LiveKit server, in seconds. */
+/**
+ * The default `empty_timeout` of a LiveKit server, in seconds: what a room created with 0 gets.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_EMPTY_TIMEOUT, startTestServer } from 'livekit-server-api/testing';
+ * const lk = await startTestServer();
+ * lk.seed.room('r').emptyTimeout === DEFAULT_EMPTY_TIMEOUT; // true (300)
+ * ```
+ */
 export const DEFAULT_EMPTY_TIMEOUT = 300;
-/** The default `departure_timeout` of a LiveKit server, in seconds. */
+/**
+ * The default `departure_timeout` of a LiveKit server, in seconds: what a room created with 0 gets.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_DEPARTURE_TIMEOUT, startTestServer } from 'livekit-server-api/testing';
+ * const lk = await startTestServer();
+ * lk.seed.room('r').departureTimeout === DEFAULT_DEPARTURE_TIMEOUT; // true (20)
+ * ```
+ */
 export const DEFAULT_DEPARTURE_TIMEOUT = 20;
 
 const SID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
