@@ -1,0 +1,71 @@
+// What a command needs from the outside world, injected so tests run commands in-process.
+
+/** Anything with a `write(text)` method: `process.stdout`, or a collector in tests. */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+/**
+ * The streams and environment a command runs with. `main.ts` passes the process's own;
+ * tests pass collectors and a fake environment.
+ *
+ * @example
+ * ```ts
+ * const io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+ * const exitCode = await run(['token', '--room', 'demo', '--identity', 'alice'], io);
+ * ```
+ */
+export interface CliIo {
+  /** Results only: a token, JSON, a table. */
+  readonly stdout: TextSink;
+  /** Notices and errors. */
+  readonly stderr: TextSink;
+  /** Environment variables (`LIVEKIT_URL`, `LIVEKIT_API_KEY`, `LIVEKIT_API_SECRET`). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Reads all of standard input, for arguments given as `-`. */
+  readonly readStdin?: () => Promise<Uint8Array>;
+  /** The package version, for `--version`. */
+  readonly version?: () => string;
+  /** The `fetch` the room commands use; default: the service client's own transport. */
+  readonly fetch?: typeof globalThis.fetch;
+}
+
+/** Exit status: success. */
+export const EXIT_OK = 0;
+/** Exit status: the operation failed (a token was refused, the server answered an error). */
+export const EXIT_FAILURE = 1;
+/** Exit status: the command line was wrong (unknown command or flag, missing value). */
+export const EXIT_USAGE = 2;
+
+/**
+ * The command line was wrong. The message says what to pass instead; `helpFor` names the
+ * command whose `--help` the user should read.
+ */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  constructor(
+    message: string,
+    readonly helpFor?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The operation failed for a reason that is not the command line's fault (exit status 1). */
+export class CommandFailure extends Error {
+  override readonly name = 'CommandFailure';
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The program name, as users type it. */
+export const PROGRAM = 'livekit-server-api';
+
+/** Writes one line (a newline is added). */
+export function writeLine(sink: TextSink, text = ''): void {
+  sink.write(`${text}\n`);
+}
