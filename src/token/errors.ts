@@ -11,6 +11,13 @@ import { LiveKitError } from '../errors.js';
  * - `token_missing_claim`: a required claim is absent or of the wrong type (`exp`).
  * - `token_expired`: `exp` is in the past, beyond the leeway.
  * - `token_not_yet_valid`: `nbf` is in the future, beyond the leeway.
+ *
+ * @example
+ * ```ts
+ * function status(code: TokenVerificationErrorCode): number {
+ *   return code === 'token_expired' ? 401 : 400;
+ * }
+ * ```
  */
 export type TokenVerificationErrorCode =
   | 'token_malformed'

@@ -4,25 +4,56 @@ import type { RoomConfiguration } from '@livekit/protocol';
 // (CONTRACT.md §1). Deliberately free of @livekit/protocol code (types only): the
 // `/token` entry must not load it. Enum numbers are mapped by value, so protocol enums work all the same.
 
-/** A track source by its claim name. */
+/**
+ * A track source by its claim name.
+ *
+ * @example
+ * ```ts
+ * const sources: TrackSourceName[] = ['camera', 'microphone'];
+ * ```
+ */
 export type TrackSourceName = 'camera' | 'microphone' | 'screen_share' | 'screen_share_audio';
 
 /**
  * A track source as `@livekit/protocol`'s `TrackSource` enum (CAMERA = 1 … SCREEN_SHARE_AUDIO = 4)
  * or by its claim name. Tokens always carry the name.
+ *
+ * @example
+ * ```ts
+ * at.addGrant({ canPublishSources: [TrackSource.CAMERA, 'screen_share'] });
+ * ```
  */
 export type TrackSourceInput = TrackSourceName | number;
 
-/** A participant kind by its claim name. */
+/**
+ * A participant kind by its claim name.
+ *
+ * @example
+ * ```ts
+ * const kind: ParticipantKindName = 'agent';
+ * ```
+ */
 export type ParticipantKindName = 'standard' | 'ingress' | 'egress' | 'sip' | 'agent' | 'connector' | 'bridge';
 
 /**
  * A participant kind as `@livekit/protocol`'s `ParticipantInfo_Kind` enum or by its claim
  * name (lower case). Tokens always carry the name.
+ *
+ * @example
+ * ```ts
+ * const at = new AccessToken(key, secret, { identity: 'bot', kind: ParticipantInfo_Kind.AGENT });
+ * ```
  */
 export type ParticipantKindInput = ParticipantKindName | number;
 
-/** A participant kind detail by its claim name. */
+/**
+ * A participant kind detail by its claim name.
+ *
+ * @example
+ * ```ts
+ * const detail: ParticipantKindDetailName = 'forwarded';
+ * ```
+ */
 export type ParticipantKindDetailName =
   | 'cloud_agent'
   | 'forwarded'
@@ -31,7 +62,14 @@ export type ParticipantKindDetailName =
   | 'bridge_rtsp'
   | 'simulation';
 
-/** A kind detail as `@livekit/protocol`'s `ParticipantInfo_KindDetail` enum or by name. */
+/**
+ * A kind detail as `@livekit/protocol`'s `ParticipantInfo_KindDetail` enum or by name.
+ *
+ * @example
+ * ```ts
+ * at.kindDetails = [ParticipantInfo_KindDetail.CLOUD_AGENT];
+ * ```
+ */
 export type ParticipantKindDetailInput = ParticipantKindDetailName | number;
 
 /**
@@ -248,7 +286,15 @@ const VIDEO_BOOLEANS = [
 ] as const;
 const VIDEO_STRINGS = ['room', 'destinationRoom'] as const;
 
-/** Converts a track source (enum number or name) to its claim name. */
+/**
+ * Converts a track source (enum number or name) to its claim name; throws a TypeError for
+ * anything else.
+ *
+ * @example
+ * ```ts
+ * trackSourceName(TrackSource.SCREEN_SHARE); // 'screen_share'
+ * ```
+ */
 export function trackSourceName(source: TrackSourceInput): TrackSourceName {
   if (typeof source === 'number') {
     const name = Number.isInteger(source) ? TRACK_SOURCES[source - 1] : undefined;

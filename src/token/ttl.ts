@@ -4,10 +4,22 @@ import { formatValue } from './grants.js';
 /**
  * A token lifetime: seconds as a number, or a vercel/ms string such as `'10h'`,
  * `'2 days'` or `'90s'`.
+ *
+ * @example
+ * ```ts
+ * const ttl: Ttl = '10h'; // or 36_000
+ * ```
  */
 export type Ttl = number | string;
 
-/** The default token lifetime in every official SDK: 6 hours. */
+/**
+ * The default token lifetime in every official SDK: 6 hours, in seconds.
+ *
+ * @example
+ * ```ts
+ * const at = new AccessToken(key, secret, { ttl: DEFAULT_TTL_SECONDS * 2 });
+ * ```
+ */
 export const DEFAULT_TTL_SECONDS = 6 * 60 * 60;
 
 /**

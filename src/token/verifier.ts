@@ -2,9 +2,23 @@ import { formatValue, type ClaimGrants } from './grants.js';
 import { verifyHs256 } from './jwt.js';
 import { ttlToSeconds } from './ttl.js';
 
-/** Clock leeway a LiveKit server allows on `exp` and `nbf`. */
+/**
+ * Clock leeway a LiveKit server allows on `exp` and `nbf`, in seconds (60).
+ *
+ * @example
+ * ```ts
+ * const strict = new TokenVerifier(key, secret, { leewaySeconds: DEFAULT_LEEWAY_SECONDS / 2 });
+ * ```
+ */
 export const DEFAULT_LEEWAY_SECONDS = 60;
-/** Longest token a verifier decodes by default (64 KiB); longer ones are refused unread. */
+/**
+ * Longest token a verifier decodes by default (64 KiB); longer ones are refused unread.
+ *
+ * @example
+ * ```ts
+ * const roomy = new TokenVerifier(key, secret, { maxTokenLength: 4 * DEFAULT_MAX_TOKEN_LENGTH });
+ * ```
+ */
 export const DEFAULT_MAX_TOKEN_LENGTH = 64 * 1024;
 
 /**
@@ -34,7 +48,14 @@ export interface VerifyOptions {
  */
 export type TokenVerifierOptions = Pick<VerifyOptions, 'leewaySeconds' | 'maxTokenLength'>;
 
-/** API keys and their secrets: a plain object or a Map from key to secret. */
+/**
+ * API keys and their secrets: a plain object or a Map from key to secret.
+ *
+ * @example
+ * ```ts
+ * const keys: ApiKeySecrets = { 'key-2025': process.env.OLD_SECRET!, 'key-2026': process.env.NEW_SECRET! };
+ * ```
+ */
 export type ApiKeySecrets = Readonly<Record<string, string>> | ReadonlyMap<string, string>;
 
 /**
