@@ -39,5 +39,33 @@ export type {
 // Twirp transport and service clients
 
 // Webhooks
+export {
+  WebhookReceiver,
+  WebhookEvent,
+  WebhookVerificationError,
+  WebhookDeliveryError,
+  WEBHOOK_EVENT_NAMES,
+  WEBHOOK_CONTENT_TYPE,
+  authorizeHeader,
+  signWebhook,
+  deliverWebhook,
+} from './webhook/index.js';
+export type {
+  ReceiveOptions,
+  WebhookReceiverOptions,
+  WebhookBody,
+  WebhookRequest,
+  WebhookEventName,
+  WebhookEventNames,
+  WebhookEventInit,
+  WebhookVerificationErrorCode,
+  SignWebhookOptions,
+  SignedWebhook,
+  SignableWebhookEvent,
+  WebhookHeaders,
+  DeliverWebhookOptions,
+  WebhookDeliveryResult,
+  WebhookFetch,
+} from './webhook/index.js';
 
 // @livekit/protocol classes and enums users pass in or get back, as the peer re-exports them.

@@ -7,8 +7,29 @@ import { signHs256 } from '../token/jwt.js';
 import type { Ttl } from '../token/ttl.js';
 import { WebhookEvent, newEventId, type WebhookEventInit, type WebhookEventName } from './event.js';
 
-/** The content type a LiveKit server sends webhooks with. */
+/**
+ * The content type a LiveKit server sends webhooks with.
+ *
+ * @example
+ * ```ts
+ * app.post('/livekit/webhook', express.raw({ type: WEBHOOK_CONTENT_TYPE }), handler);
+ * ```
+ */
 export const WEBHOOK_CONTENT_TYPE = 'application/webhook+json';
+
+/**
+ * The header a LiveKit server puts the webhook token in: `Authorization`.
+ *
+ * `livekit-server-sdk` exports this name with the value `'Authorize'`, a header no server
+ * sends, so code reading `req.get(authorizeHeader)` never found the token; here it holds the
+ * header servers do send.
+ *
+ * @example
+ * ```ts
+ * const event = await receiver.receive(req.body, req.get(authorizeHeader));
+ * ```
+ */
+export const authorizeHeader = 'Authorization';
 
 /**
  * Options for {@link signWebhook}.

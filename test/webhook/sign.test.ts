@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { Room, WebhookEvent as ProtoWebhookEvent } from '@livekit/protocol';
-import { WebhookEvent, WebhookReceiver, signWebhook } from '../../src/webhook/index.js';
+import { WebhookEvent, WebhookReceiver, authorizeHeader, signWebhook } from '../../src/webhook/index.js';
 import { KEY, NOW_MS, NOW_S, SECRET, sha256Base64 } from './helpers.js';
 
 const credentials = { apiKey: KEY, apiSecret: SECRET };
@@ -18,6 +18,7 @@ describe('signWebhook', () => {
     expect(headers['Content-Type']).toBe('application/webhook+json');
     expect(headers['User-Agent']).toBe('LiveKit');
     expect(headers.Authorization).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(headers[authorizeHeader]).toBe(headers.Authorization);
   });
 
   it("writes the body as the event's protojson (camelCase, defaults omitted, int64 as strings)", () => {
