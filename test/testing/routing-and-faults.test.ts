@@ -224,6 +224,37 @@ describe('lifecycle', () => {
     await expect(call(server, 'ListRooms', '{}')).rejects.toThrow();
   });
 
+  it('reset() forgets rooms, requests and data but keeps the URL and keys', async () => {
+    lk.seed.participant('r', { identity: 'alice' });
+    await call(lk, 'SendData', '{"room":"r","data":"AQ=="}', { room: 'r' });
+    const { url, apiKey } = lk;
+    lk.reset();
+    expect([lk.rooms(), lk.requests, lk.sentData(), lk.events()]).toEqual([[], [], [], []]);
+    expect([lk.url, lk.apiKey]).toEqual([url, apiKey]);
+    expect((await call(lk, 'ListRooms', '{}')).status).toBe(200);
+  });
+
+  it('serves many calls in flight at once', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 32 }, (_, i) => call(lk, 'CreateRoom', `{"name":"room-${i}"}`)),
+    );
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(new Set(lk.rooms().map((r) => r.sid)).size).toBe(32);
+  });
+
+  it('token() signs for any of its keys and refuses others', async () => {
+    const multi = await startTestServer({ keys: { k1: 'secret-one-0123456789abcdef', k2: 'secret-two-0123456789abcdef' } });
+    try {
+      const token = multi.token({ video: { roomList: true } }, { apiKey: 'k2', ttlSeconds: 30 });
+      expect((await call(multi, 'ListRooms', '{}', { token })).status).toBe(200);
+      expect(multi.requests[0]?.claims).toMatchObject({ iss: 'k2' });
+      expect(multi.requests[0]!.claims!.exp - multi.requests[0]!.claims!.nbf!).toBe(30);
+      expect(() => multi.token({}, { apiKey: 'k3' })).toThrow(RangeError);
+    } finally {
+      await multi.close();
+    }
+  });
+
   it('answers a health check on GET / like a server behind a load balancer expects', async () => {
     const answer = await rawGet(`${lk.url}/`);
     expect(answer.status).toBe(200);
