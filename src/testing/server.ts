@@ -552,6 +552,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const snapshot = (record: MutableRecord): RecordedRequest => ({
     ...record,
     headers: { ...record.headers },
+    body: record.body.slice(),
     message: record.message?.clone() as RoomServiceRequest | undefined,
   });
 
