@@ -4,6 +4,13 @@ import { LiveKitError } from '../errors.js';
  * The error codes of the Twirp protocol, as a LiveKit server sends them in the `code` member
  * of an error body. A {@link ServerError} built from a non-Twirp answer (a plain-text 401, an
  * HTML page from a proxy) carries the code a Twirp client derives from the HTTP status.
+ *
+ * @example
+ * ```ts
+ * import { ServerError, type TwirpErrorCode } from 'livekit-server-api';
+ * const gone: TwirpErrorCode = 'not_found';
+ * if (err instanceof ServerError && err.code === gone) return;
+ * ```
  */
 export type TwirpErrorCode =
   | 'canceled'

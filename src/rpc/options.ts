@@ -2,7 +2,16 @@
 // throws TypeError / RangeError for a caller's mistake, before any request is made.
 import type { FetchLike } from './http-fetch.js';
 
-/** Which body encoding requests use. Answers are read in whichever one the server sends. */
+/**
+ * Which body encoding requests use. Answers are read in whichever one the server sends.
+ *
+ * @example
+ * ```ts
+ * import { RoomServiceClient, type RpcEncoding } from 'livekit-server-api';
+ * const encoding: RpcEncoding = 'json'; // readable in a proxy's logs
+ * const rooms = new RoomServiceClient(url, key, secret, { encoding });
+ * ```
+ */
 export type RpcEncoding = 'protobuf' | 'json';
 
 /**
