@@ -26,8 +26,6 @@ export interface CliIo {
   readonly readStdin?: () => Promise<Uint8Array>;
   /** The package version, for `--version`. */
   readonly version?: () => string;
-  /** The `fetch` the room commands use; default: the service client's own transport. */
-  readonly fetch?: typeof globalThis.fetch;
 }
 
 /** Exit status: success. */

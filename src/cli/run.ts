@@ -2,6 +2,7 @@
 import { closest } from './args.js';
 import { execute, type Command, type CommandGroup } from './command.js';
 import { EXIT_OK, EXIT_USAGE, PROGRAM, UsageError, writeLine, type CliIo } from './io.js';
+import { participantsGroup, roomsGroup, sendDataCommand } from './rooms.js';
 import { tokenCommand, verifyCommand } from './token.js';
 
 type Entry = { readonly kind: 'command'; readonly command: Command } | { readonly kind: 'group'; readonly group: CommandGroup };
@@ -9,6 +10,9 @@ type Entry = { readonly kind: 'command'; readonly command: Command } | { readonl
 const ENTRIES: ReadonlyMap<string, Entry> = new Map<string, Entry>([
   ['token', { kind: 'command', command: tokenCommand }],
   ['verify', { kind: 'command', command: verifyCommand }],
+  ['rooms', { kind: 'group', group: roomsGroup }],
+  ['participants', { kind: 'group', group: participantsGroup }],
+  ['send-data', { kind: 'command', command: sendDataCommand }],
 ]);
 
 // Words people type for these commands, mapped to ours.
@@ -136,7 +140,7 @@ function topLevelHelp(): string {
     '',
     'Environment:',
     '  LIVEKIT_URL         server for the room commands (--url)',
-    '  LIVEKIT_API_KEY     API key (--api-key); without one, the dev key of `livekit-server --dev`',
+    '  LIVEKIT_API_KEY     API key (--api-key); none: the `livekit-server --dev` key',
     '  LIVEKIT_API_SECRET  API secret (--api-secret)',
     '',
     'Exit status: 0 success, 1 the operation failed, 2 the command line was wrong.',

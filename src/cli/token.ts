@@ -336,11 +336,12 @@ export const verifyCommand: Command = {
   flags: VERIFY_FLAGS,
   maxPositionals: 1,
   help: {
-    usage: ['verify <token> [flags]', 'verify - [flags]   (reads the token from stdin)'],
+    usage: ['verify <token> [flags]', 'verify - [flags]'],
     description: `Verifies a token the way a LiveKit server does (HS256 only, exp required,
-nbf checked, 60 s of clock leeway) and prints its claims as JSON. When the token
-is refused, exits 1 and prints the reason's code (token_expired,
-token_bad_signature, token_unknown_key, ...) and message.
+nbf checked, 60 s of clock leeway) and prints its claims as JSON. With - as the
+token, reads it from stdin. When the token is refused, exits 1 and prints the
+reason's code (token_expired, token_bad_signature, token_unknown_key, ...) and
+its message.
 
 Uses the same keys as 'token': --api-key/--api-secret, else
 LIVEKIT_API_KEY/LIVEKIT_API_SECRET, else the development key "${DEV_API_KEY}".`,

@@ -1,10 +1,11 @@
 // The built executable, spawned as users run it: exit statuses, stdout, stderr, stdin.
 // Runs against dist/ (built here when missing).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer } from '../../src/testing/index.js';
 import { TokenVerifier } from '../../src/token/index.js';
 import { decodePayload } from './helpers.js';
 
@@ -66,5 +67,29 @@ describe('the built livekit-server-api executable', () => {
     expect(unknown.stderr).toContain("unknown command 'mint'");
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
     expect(spawnCli(['--version'])).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+
+  it('lists the rooms of a server as JSON, and exits 1 with the code of a server error', async () => {
+    const lk = await startTestServer();
+    try {
+      lk.seed.room('from-binary');
+      const env = { ...cleanEnv, LIVEKIT_URL: lk.url, LIVEKIT_API_KEY: lk.apiKey, LIVEKIT_API_SECRET: lk.apiSecret };
+      // Asynchronous: the test server answers from this process's event loop.
+      const spawn = (args: string[]) =>
+        new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+          execFile(process.execPath, [bin, ...args], { cwd: root, env }, (error, stdout, stderr) => {
+            done({ code: error === null ? 0 : Number(error.code), stdout, stderr });
+          });
+        });
+      const listed = await spawn(['rooms', 'list', '--json']);
+      expect(listed.stderr).toBe('');
+      expect(listed.code).toBe(0);
+      expect((JSON.parse(listed.stdout) as { name: string }[]).map((room) => room.name)).toEqual(['from-binary']);
+      const failed = await spawn(['rooms', 'delete', 'missing']);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain('not_found: requested room does not exist');
+    } finally {
+      await lk.close();
+    }
   });
 });
