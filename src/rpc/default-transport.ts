@@ -31,8 +31,8 @@ function nodeHttpModules(): NodeHttpModules | undefined {
   if (typeof proc?.getBuiltinModule !== 'function' || scope.navigator?.userAgent === 'Cloudflare-Workers') return undefined;
   try {
     const http = proc.getBuiltinModule('node:http') as NodeHttpModules['http'] | undefined;
-    const https = proc.getBuiltinModule('node:https') as NodeHttpModules['https'] | undefined;
-    return typeof http?.request === 'function' && typeof https?.request === 'function' ? { http, https } : undefined;
+    if (typeof http?.request !== 'function') return undefined;
+    return { http, https: () => proc.getBuiltinModule?.('node:https') as ReturnType<NodeHttpModules['https']> };
   } catch {
     return undefined;
   }

@@ -7,10 +7,13 @@ import type * as NodeHttps from 'node:https';
 import { mayHaveReachedServer, TransportFailure } from './http.js';
 import type { HttpResponse, HttpTransport } from './http.js';
 
-/** The two built-in modules the transport runs on. */
+/**
+ * The two built-in modules the transport runs on. `https` is a function: node:https (and TLS
+ * with it) costs 5-30 ms to load, so it is loaded on the first https:// request only.
+ */
 export interface NodeHttpModules {
   http: typeof NodeHttp;
-  https: typeof NodeHttps;
+  https: () => typeof NodeHttps;
 }
 
 /**
@@ -26,6 +29,7 @@ const encoder = new TextEncoder();
 export function nodeHttpTransport(modules: NodeHttpModules): HttpTransport {
   let httpAgent: NodeHttp.Agent | undefined;
   let httpsAgent: NodeHttps.Agent | undefined;
+  let https: typeof NodeHttps | undefined;
 
   return (request) =>
     new Promise<HttpResponse>((resolve, reject) => {
@@ -35,9 +39,11 @@ export function nodeHttpTransport(modules: NodeHttpModules): HttpTransport {
         return;
       }
       const secure = request.url.startsWith('https:');
-      const agent = secure
-        ? (httpsAgent ??= new modules.https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS }))
-        : (httpAgent ??= new modules.http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS }));
+      if (secure) https ??= modules.https();
+      const agent =
+        secure && https !== undefined
+          ? (httpsAgent ??= new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS }))
+          : (httpAgent ??= new modules.http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS }));
       const headers: Record<string, string | number> = { ...request.headers };
       const body = typeof request.body === 'string' ? encoder.encode(request.body) : request.body;
       if (body !== undefined) headers['content-length'] = body.byteLength;
@@ -52,7 +58,7 @@ export function nodeHttpTransport(modules: NodeHttpModules): HttpTransport {
       const fail = (err: unknown, reached: boolean): void =>
         settle(() => reject(signal.aborted ? signal.reason : new TransportFailure(reached, err)));
 
-      const req = (secure ? modules.https : modules.http).request(
+      const req = (secure && https !== undefined ? https : modules.http).request(
         request.url,
         { method: request.method, headers, agent },
         (res) => {

@@ -9,7 +9,7 @@ import { startLocalServer, unusedPort } from './local-server.js';
 import type { LocalServer } from './local-server.js';
 
 const transports: Array<[string, () => HttpTransport]> = [
-  ['node:http', () => nodeHttpTransport({ http, https })],
+  ['node:http', () => nodeHttpTransport({ http, https: () => https })],
   ['fetch', () => fetchTransport((url, init) => fetch(url, init))],
 ];
 
@@ -101,7 +101,7 @@ describe('the node:http transport', () => {
   it('reuses one keep-alive connection for sequential requests', async () => {
     const server = await startLocalServer();
     try {
-      const transport = nodeHttpTransport({ http, https });
+      const transport = nodeHttpTransport({ http, https: () => https });
       for (let i = 0; i < 3; i++) {
         await transport({ url: `${server.url}/a`, method: 'POST', headers: {}, body: '{}', signal: new AbortController().signal });
       }
@@ -111,11 +111,27 @@ describe('the node:http transport', () => {
     }
   });
 
+  it('never loads node:https for http:// requests', async () => {
+    const server = await startLocalServer();
+    try {
+      const transport = nodeHttpTransport({
+        http,
+        https: () => {
+          throw new Error('node:https was loaded');
+        },
+      });
+      const response = await transport({ url: `${server.url}/a`, method: 'POST', headers: {}, body: '{}', signal: new AbortController().signal });
+      expect(response.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('does not send a request whose signal already fired', async () => {
     const server = await startLocalServer();
     try {
       const reason = new Error('early');
-      const transport = nodeHttpTransport({ http, https });
+      const transport = nodeHttpTransport({ http, https: () => https });
       await expect(
         transport({ url: `${server.url}/a`, method: 'POST', headers: {}, body: '{}', signal: AbortSignal.abort(reason) }),
       ).rejects.toBe(reason);

@@ -29,7 +29,7 @@ const TWO_ROOMS = new ListRoomsResponse({ rooms: [new Room({ name: 'a' }), new R
 const protobufOk = () => ({ status: 200, headers: { 'content-type': 'application/protobuf' }, body: TWO_ROOMS.toBinary() });
 
 const transports: Array<[string, () => HttpTransport]> = [
-  ['node:http', () => nodeHttpTransport({ http, https })],
+  ['node:http', () => nodeHttpTransport({ http, https: () => https })],
   ['fetch', () => fetchTransport((url, init) => fetch(url, init))],
 ];
 
@@ -366,7 +366,7 @@ describe('TwirpClient options', () => {
   it('accepts the peer\'s requestTimeout in seconds', async () => {
     const server = await startLocalServer(protobufOk);
     try {
-      const c = new TwirpClient('T', server.url, KEY, SECRET, { requestTimeout: 3 }, { transport: nodeHttpTransport({ http, https }) });
+      const c = new TwirpClient('T', server.url, KEY, SECRET, { requestTimeout: 3 }, { transport: nodeHttpTransport({ http, https: () => https }) });
       await c.call(LIST, new ListRoomsRequest(), GRANTS);
       expect(server.requests[0]?.headers['x-twirp-timeout-ms']).toBe('3000');
     } finally {
@@ -377,7 +377,7 @@ describe('TwirpClient options', () => {
   it('rejects invalid per-call options before any request', async () => {
     const server = await startLocalServer(protobufOk);
     try {
-      const c = new TwirpClient('T', server.url, KEY, SECRET, {}, { transport: nodeHttpTransport({ http, https }) });
+      const c = new TwirpClient('T', server.url, KEY, SECRET, {}, { transport: nodeHttpTransport({ http, https: () => https }) });
       await expect(c.call(LIST, new ListRoomsRequest(), GRANTS, { timeoutMs: -5 })).rejects.toThrow(RangeError);
       await expect(c.call(LIST, new ListRoomsRequest(), GRANTS, { retries: 99 })).rejects.toThrow(RangeError);
       await expect(
