@@ -5,6 +5,7 @@ import { constantTimeEqual } from '../token/jwt.js';
 import { TokenVerifier, type ApiKeySecrets } from '../token/verifier.js';
 import { WebhookVerificationError } from './errors.js';
 import { WebhookEvent } from './event.js';
+import { readProtoJson } from './protojson.js';
 
 /**
  * A webhook request body as it arrived: the exact bytes (a `Uint8Array` or Node `Buffer`,
@@ -369,7 +370,7 @@ function parseEvent(body: string | Uint8Array): WebhookEvent {
   let event: WebhookEvent;
   try {
     // Servers newer than this package add fields and enum values: ignore what is unknown.
-    event = WebhookEvent.fromJson(json as Parameters<typeof WebhookEvent.fromJson>[0], { ignoreUnknownFields: true });
+    event = readProtoJson(WebhookEvent, json);
   } catch (cause) {
     throw new WebhookVerificationError(
       'webhook_malformed_body',
