@@ -20,7 +20,9 @@ export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 export function fetchTransport(fetchImpl: FetchLike): HttpTransport {
   return async (request) => {
     const { signal } = request;
-    const init: RequestInit = { method: request.method, headers: request.headers, signal };
+    // Twirp clients do not follow redirects (fetch would replay a 302 as a GET): a 3xx is
+    // returned as an error carrying its Location, as node:http does.
+    const init: RequestInit = { method: request.method, headers: request.headers, signal, redirect: 'manual' };
     if (request.body !== undefined) init.body = request.body as BodyInit;
     let response: Response;
     try {

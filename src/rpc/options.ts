@@ -41,7 +41,14 @@ export interface ClientOptions {
    * @deprecated Use `timeoutMs`; when both are set, `timeoutMs` wins.
    */
   requestTimeout?: number | undefined;
-  /** How many times a failed call may be retried (see the README for which failures). Default 2. */
+  /**
+   * How many times a failed call may be retried. Default 2. Retried: connection failures,
+   * timeouts, HTTP 502/503/504 and Twirp `unavailable`, honouring `Retry-After` (up to a
+   * minute). Never other 4xx/5xx. Calls that are not safe to repeat (`sendData`,
+   * `performRpc`, `removeParticipant`, `deleteRoom`, `forwardParticipant`,
+   * `moveParticipant`) are retried only when the connection was refused or the host did not
+   * resolve, i.e. when the request surely never reached the server.
+   */
   retries?: number | undefined;
   /** Fail over to other regions of a `*.livekit.cloud` project on network errors and 5xx. Default true. */
   failover?: boolean | undefined;
@@ -52,7 +59,10 @@ export interface ClientOptions {
    * where the runtime provides it and the global `fetch` elsewhere.
    */
   fetch?: FetchLike | undefined;
-  /** Headers added to every request. */
+  /**
+   * Headers added to every request. `Content-Type` and `X-Twirp-Timeout-Ms` are always the
+   * client's own; an `Authorization` given here replaces the signed token.
+   */
   headers?: Readonly<Record<string, string>> | undefined;
 }
 
@@ -78,7 +88,7 @@ export interface RequestOptions {
   timeoutMs?: number | undefined;
   /** How many times this call may be retried. */
   retries?: number | undefined;
-  /** Headers added to this request (over the client's). */
+  /** Headers added to this request, over the client's (`Content-Type` and `X-Twirp-Timeout-Ms` excepted). */
   headers?: Readonly<Record<string, string>> | undefined;
 }
 

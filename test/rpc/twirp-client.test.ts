@@ -186,6 +186,14 @@ describe.each(transports)('TwirpClient over %s', (_name, makeTransport) => {
       expect(server.requests).toHaveLength(3);
     });
 
+    it('does not follow a redirect: it reports it with its Location', async () => {
+      server.handle(() => ({ status: 302, headers: { location: 'https://elsewhere.example.com/twirp' } }));
+      const err = await client().call(LIST, new ListRoomsRequest(), GRANTS).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ServerError);
+      expect(err).toMatchObject({ status: 302, code: 'internal', meta: { location: 'https://elsewhere.example.com/twirp' } });
+      expect(server.requests).toHaveLength(1);
+    });
+
     it('never puts the token or secret in an error or in the inspected client', async () => {
       server.handle(() => ({ status: 401, headers: { 'content-type': 'text/plain' }, body: `bad token ${'x'}` }));
       const c = client();
