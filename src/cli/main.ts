@@ -5,6 +5,12 @@ import { realpathSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { run } from './run.js';
 
+// `livekit-server-api rooms list | head -1`: a closed pipe ends the output, not in a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 void run(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
@@ -16,6 +22,7 @@ void run(process.argv.slice(2), {
 });
 
 async function readStdin(): Promise<Uint8Array> {
+  if (process.stdin.isTTY) process.stderr.write('(reading from stdin; end with Ctrl-D)\n');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);

@@ -36,6 +36,13 @@ function connect(args: ParsedArgs, io: CliIo, command: string): Session {
   const timeoutText = args.string('timeout');
   const requestOptions: RequestOptions = {};
   if (timeoutText !== undefined) requestOptions.timeoutMs = parseTimeoutMs(timeoutText, command);
+  const retriesText = args.string('retries');
+  if (retriesText !== undefined) {
+    if (!/^\d+$/.test(retriesText.trim()) || Number(retriesText) > 10) {
+      throw new UsageError(`--retries takes a whole number from 0 to 10, got ${JSON.stringify(retriesText)}`, command);
+    }
+    requestOptions.retries = Number(retriesText);
+  }
   const keys = resolveKeys(args, io, command);
   let client: RoomServiceClient;
   try {

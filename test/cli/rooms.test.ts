@@ -321,10 +321,22 @@ describe('room commands: server, keys and failures', () => {
 
   it('gives up after --timeout when the server does not answer', async () => {
     lk.failNext({ hang: true, times: 5 });
-    const result = await run(['rooms', 'list', '--timeout', '150ms']);
+    const result = await run(['rooms', 'list', '--timeout', '150ms', '--retries', '0']);
     expect(result.code).toBe(1);
+    expect(lk.requests).toHaveLength(1);
     expect(result.stderr).toContain(`request_timeout: no answer from ${lk.url} within 150 ms`);
     expect(result.stderr).toContain('--timeout');
+  });
+
+  it('retries as often as --retries says on a 503, and refuses a bad count with exit 2', async () => {
+    lk.failNext({ http: { status: 503, body: 'busy' }, times: 1 });
+    lk.seed.room('after-retry');
+    const retried = await run(['rooms', 'list', '--retries', '1', '--json']);
+    expect(retried.code).toBe(0);
+    expect(lk.requestsFor('ListRooms')).toHaveLength(2);
+    const bad = await run(['rooms', 'list', '--retries', 'many']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--retries takes a whole number from 0 to 10');
   });
 
   it('reports a server that is not running as connection_failed', async () => {
