@@ -14,7 +14,10 @@ export type {
   TestServerEncoding,
   TestServerOptions,
   TestServerSeeder,
+  TestServerWebhookOptions,
+  TestServerWebhooks,
 } from './server.js';
+export type { WebhookDelivery } from '../webhook/dispatcher.js';
 
 export type { FaultMatch, HttpFault, TestServerFault, TwirpFault } from './faults.js';
 

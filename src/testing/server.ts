@@ -32,6 +32,8 @@ import {
   type TestServerEventListener,
 } from './state.js';
 import { TestServerTwirpError, type TwirpErrorCode } from './twirp.js';
+import { WebhookDispatcher, type WebhookDelivery } from '../webhook/dispatcher.js';
+import type { WebhookFetch } from '../webhook/deliver.js';
 
 /**
  * Options of {@link startTestServer}. Every one is optional.
@@ -68,10 +70,60 @@ export interface TestServerOptions {
    * the `WebhookEvent` a server would send. The hook webhook delivery builds on.
    */
   onEvent?: TestServerEventListener;
+  /**
+   * POST every event, signed, to these URLs as a livekit-server's webhooks do; await
+   * delivery with `lk.webhooks.flush()`.
+   */
+  webhooks?: TestServerWebhookOptions;
   /** The clock, in milliseconds since the epoch, for token checks and timestamps. Default `Date.now`. */
   now?: () => number;
   /** Clock leeway for token `exp`/`nbf`, in seconds. Default 60, as a livekit-server. */
   leewaySeconds?: number;
+}
+
+/**
+ * Where and how the test server sends webhooks.
+ *
+ * @example
+ * ```ts
+ * const lk = await startTestServer({ webhooks: { urls: ['http://127.0.0.1:3000/livekit/webhook'] } });
+ * ```
+ */
+export interface TestServerWebhookOptions {
+  /** The endpoints every event is POSTed to, in order per endpoint. */
+  urls: readonly (string | URL)[];
+  /** The key events are signed with; one of the server's keys. Default: the first. */
+  apiKey?: string;
+  /** Further attempts after a transport error, 408, 429 or 5xx. Default 3. */
+  retries?: number;
+  /** Delay before the first retry, doubled before each next one. Default 50 ms. */
+  backoffMs?: number;
+  /** Time allowed for each attempt. Default 5000 ms. */
+  timeoutMs?: number;
+  /** The fetch to send with. Default: the global one. */
+  fetch?: WebhookFetch;
+}
+
+/**
+ * The webhooks the test server has sent.
+ *
+ * @example
+ * ```ts
+ * lk.seed.participant('standup', { identity: 'alice' });
+ * await lk.webhooks.flush(); // room_started, then participant_joined, delivered
+ * ```
+ */
+export interface TestServerWebhooks {
+  /** The endpoints events go to (empty when webhooks are not configured). */
+  readonly urls: readonly string[];
+  /** Every delivery settled since the last reset, in the order they settled. */
+  readonly deliveries: readonly WebhookDelivery[];
+  /**
+   * Waits until every event so far has been delivered (2xx) or has failed for good; resolves
+   * to the deliveries settled since the previous flush, and rejects with a
+   * `WebhookDeliveryError` when one of them failed.
+   */
+  flush(): Promise<WebhookDelivery[]>;
 }
 
 /**
@@ -213,6 +265,8 @@ export interface TestServer {
   events(): TestServerEvent[];
   /** Subscribes to events; returns the function that unsubscribes. */
   onEvent(listener: TestServerEventListener): () => void;
+  /** The webhooks sent for the events, when `webhooks` was configured. */
+  readonly webhooks: TestServerWebhooks;
   /** Makes the next matching call(s) fail; faults queue up and are used in order. */
   failNext(fault: TestServerFault): void;
   /** How many injected failures are still to be used. */
@@ -324,6 +378,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   // webhooks. Webhook delivery (issue 4) is one more subscriber here.
   const state = new RoomState(now);
   if (options.onEvent !== undefined) state.subscribe(options.onEvent);
+  const webhooks = startWebhooks(options.webhooks, keys, firstKey, now);
+  if (webhooks !== undefined) state.subscribe((event) => webhooks.send(event));
   const faults = new FaultQueue();
   const requests: MutableRecord[] = [];
   const dataLog: SendDataRequest[] = [];
@@ -577,6 +633,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     sentData: (room) => dataLog.filter((d) => room === undefined || d.room === room).map((d) => d.clone()),
     events: () => state.events(),
     onEvent: (listener) => state.subscribe(listener),
+    webhooks: {
+      urls: webhooks?.urls ?? [],
+      get deliveries() {
+        return webhooks?.deliveries ?? [];
+      },
+      flush: async () => (webhooks === undefined ? [] : webhooks.flush()),
+    },
     failNext: (fault) => faults.add(fault),
     get pendingFaults() {
       return faults.size;
@@ -598,17 +661,44 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       requests.length = 0;
       dataLog.length = 0;
       seenNonces.clear();
+      webhooks?.clearLog();
       performRpc = options.performRpc ?? echoPayload;
     },
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         for (const controller of inFlight) controller.abort();
+        webhooks?.close();
         server.close(() => resolve());
         server.closeAllConnections();
       });
       return closing;
     },
   };
+}
+
+function startWebhooks(
+  options: TestServerWebhookOptions | undefined,
+  keys: ReadonlyMap<string, string>,
+  firstKey: string,
+  now: () => number,
+): WebhookDispatcher | undefined {
+  if (options === undefined) return undefined;
+  const apiKey = options.apiKey ?? firstKey;
+  const apiSecret = keys.get(apiKey);
+  if (apiSecret === undefined) {
+    throw new RangeError(`startTestServer: webhooks.apiKey ${JSON.stringify(apiKey)} is not one of the server's keys`);
+  }
+  return new WebhookDispatcher({
+    urls: options.urls,
+    apiKey,
+    apiSecret,
+    now,
+    retries: options.retries ?? 3,
+    backoffMs: options.backoffMs ?? 50,
+    maxBackoffMs: 1000,
+    timeoutMs: options.timeoutMs ?? 5000,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  });
 }
 
 // ---- request handling ------------------------------------------------------------------

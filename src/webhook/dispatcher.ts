@@ -18,6 +18,8 @@ export interface WebhookDispatcherOptions extends Omit<DeliverWebhookOptions, 's
   apiKey: string;
   /** Its secret. */
   apiSecret: string;
+  /** The clock tokens and `createdAt` are stamped with, in epoch milliseconds. Default `Date.now`. */
+  now?: () => number;
 }
 
 /**
@@ -59,6 +61,7 @@ export class WebhookDispatcher {
   readonly #apiKey: string;
   readonly #apiSecret: string;
   readonly #deliverOptions: DeliverWebhookOptions;
+  readonly #now: (() => number) | undefined;
   readonly #queues = new Map<string, Promise<void>>();
   readonly #deliveries: WebhookDelivery[] = [];
   readonly #abort = new AbortController();
@@ -67,7 +70,7 @@ export class WebhookDispatcher {
   #unreported: WebhookDelivery[] = [];
 
   constructor(options: WebhookDispatcherOptions) {
-    const { urls, apiKey, apiSecret, ...deliverOptions } = options;
+    const { urls, apiKey, apiSecret, now, ...deliverOptions } = options;
     if (!Array.isArray(urls)) throw new TypeError("WebhookDispatcher needs { urls: ['http://…'] }");
     if (typeof apiKey !== 'string' || apiKey === '' || typeof apiSecret !== 'string' || apiSecret === '') {
       throw new TypeError('WebhookDispatcher needs the apiKey and apiSecret to sign events with');
@@ -75,6 +78,7 @@ export class WebhookDispatcher {
     this.#urls = urls.map((url: string | URL) => new URL(url).href);
     this.#apiKey = apiKey;
     this.#apiSecret = apiSecret;
+    this.#now = now;
     this.#deliverOptions = { ...deliverOptions, signal: this.#abort.signal };
   }
 
@@ -97,7 +101,11 @@ export class WebhookDispatcher {
    * ```
    */
   send(event: SignableWebhookEvent): WebhookEvent {
-    const signed = signWebhook(event, { apiKey: this.#apiKey, apiSecret: this.#apiSecret });
+    const signed = signWebhook(event, {
+      apiKey: this.#apiKey,
+      apiSecret: this.#apiSecret,
+      ...(this.#now === undefined ? {} : { now: this.#now() }),
+    });
     if (this.#abort.signal.aborted) return signed.event;
     for (const url of this.#urls) {
       this.#pending++;
@@ -156,7 +164,28 @@ export class WebhookDispatcher {
     return settled;
   }
 
-  /** Stops delivering: aborts what is in flight and drops what is queued. */
+  /**
+   * Forgets the deliveries settled so far, failures included (deliveries in flight are
+   * kept and reported when they settle).
+   *
+   * @example
+   * ```ts
+   * afterEach(() => dispatcher.clearLog());
+   * ```
+   */
+  clearLog(): void {
+    this.#deliveries.length = 0;
+    this.#unreported = [];
+  }
+
+  /**
+   * Stops delivering: aborts what is in flight and drops what is queued.
+   *
+   * @example
+   * ```ts
+   * dispatcher.close();
+   * ```
+   */
   close(): void {
     this.#abort.abort(new Error('webhook dispatcher closed'));
   }
