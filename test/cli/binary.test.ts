@@ -92,4 +92,30 @@ describe('the built livekit-server-api executable', () => {
       await lk.close();
     }
   });
+
+  it('loads no protocol code for token and verify: the room commands are reached only through import()', () => {
+    const staticImports = new Set<string>();
+    const dynamicImports = new Set<string>();
+    const bare = new Set<string>();
+    const visit = (file: string) => {
+      if (staticImports.has(file)) return;
+      staticImports.add(file);
+      const source = readFileSync(file, 'utf8');
+      for (const match of source.matchAll(/(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+        if (match[2] !== undefined) {
+          dynamicImports.add(resolve(dirname(file), match[2]));
+          continue;
+        }
+        const specifier = match[1] as string;
+        if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
+        else if (specifier === '#runtime') visit(join(root, 'dist/esm/internal/runtime/node.js'));
+        else bare.add(specifier);
+      }
+    };
+    visit(bin);
+    expect(staticImports).toContain(join(root, 'dist/esm/cli/token.js'));
+    expect([...bare].filter((s) => s.startsWith('@livekit') || s.startsWith('@bufbuild'))).toEqual([]);
+    expect([...staticImports].some((file) => file.includes('/services/') || file.includes('/rpc/'))).toBe(false);
+    expect(dynamicImports).toContain(join(root, 'dist/esm/cli/room-actions.js'));
+  });
 });
