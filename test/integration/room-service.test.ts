@@ -9,6 +9,8 @@ import {
   RequestTimeoutError,
   ServerError,
 } from '../../src/rpc/errors.js';
+import type { FetchLike } from '../../src/rpc/http-fetch.js';
+import type { ClientOptions } from '../../src/rpc/options.js';
 import { RoomServiceClient } from '../../src/services/room-service.js';
 import { startTestServer } from '../../src/testing/index.js';
 import type { TestServer } from '../../src/testing/index.js';
@@ -29,9 +31,17 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
   return outcome;
 }
 
-describe.each(['protobuf', 'json'] as const)('RoomServiceClient against the test server (%s)', (encoding) => {
-  const client = (options: ConstructorParameters<typeof RoomServiceClient>[3] = {}) =>
-    new RoomServiceClient(lk.url, lk.apiKey, lk.apiSecret, { encoding, ...options });
+// Both encodings over the default transport (node:http on Node), and protobuf over fetch.
+const viaFetch: FetchLike = (url, init) => fetch(url, init);
+const CONFIGS = [
+  ['protobuf', 'node:http', undefined],
+  ['json', 'node:http', undefined],
+  ['protobuf', 'fetch', viaFetch],
+] as const;
+
+describe.each(CONFIGS)('RoomServiceClient against the test server (%s over %s)', (encoding, _transport, fetchImpl) => {
+  const client = (options: ClientOptions = {}) =>
+    new RoomServiceClient(lk.url, lk.apiKey, lk.apiSecret, { encoding, fetch: fetchImpl, ...options });
 
   describe('every method', () => {
     it('createRoom creates the room with its options, in the encoding chosen', async () => {
@@ -175,7 +185,7 @@ describe.each(['protobuf', 'json'] as const)('RoomServiceClient against the test
 
     it('reports a token without the grant as the Twirp JSON unauthenticated', async () => {
       const token = lk.token({ video: { roomList: true } });
-      const err = await failure(new RoomServiceClient(lk.url, undefined, undefined, { token, encoding }).createRoom({ name: 'a' }));
+      const err = await failure(new RoomServiceClient(lk.url, undefined, undefined, { token, encoding, fetch: fetchImpl }).createRoom({ name: 'a' }));
       expect(err).toBeInstanceOf(ServerError);
       expect(err).toMatchObject({ code: 'unauthenticated', status: 401, msg: 'permissions denied' });
       expect(lk.rooms()).toHaveLength(0);
@@ -183,7 +193,7 @@ describe.each(['protobuf', 'json'] as const)('RoomServiceClient against the test
 
     it('reports a bad signature (plain-text 401) as unauthenticated, without the token or secret in it', async () => {
       const wrongSecret = 'not-the-right-secret-but-long-enough-0123456789';
-      const err = await failure(new RoomServiceClient(lk.url, lk.apiKey, wrongSecret, { encoding }).listRooms());
+      const err = await failure(new RoomServiceClient(lk.url, lk.apiKey, wrongSecret, { encoding, fetch: fetchImpl }).listRooms());
       expect(err).toBeInstanceOf(ServerError);
       expect(err).toMatchObject({ code: 'unauthenticated', status: 401 });
       expect((err as ServerError).meta['http_error_from_intermediary']).toBe('true');
@@ -196,7 +206,7 @@ describe.each(['protobuf', 'json'] as const)('RoomServiceClient against the test
 
     it('reports an expired pre-signed token as unauthenticated', async () => {
       const token = lk.token({ video: { roomList: true } }, { ttlSeconds: -3600 });
-      const err = await failure(new RoomServiceClient(lk.url, undefined, undefined, { token, encoding }).listRooms());
+      const err = await failure(new RoomServiceClient(lk.url, undefined, undefined, { token, encoding, fetch: fetchImpl }).listRooms());
       expect(err).toMatchObject({ code: 'unauthenticated', status: 401 });
       expect((err as ServerError).msg).toContain('expired');
     });
@@ -220,7 +230,7 @@ describe.each(['protobuf', 'json'] as const)('RoomServiceClient against the test
     it('reports a body over the server limit as a 413', async () => {
       const small = await startTestServer({ limits: { maxBodyBytes: 1024 } });
       try {
-        const rooms = new RoomServiceClient(small.url, small.apiKey, small.apiSecret, { encoding });
+        const rooms = new RoomServiceClient(small.url, small.apiKey, small.apiSecret, { encoding, fetch: fetchImpl });
         const err = await failure(rooms.sendData('standup', new Uint8Array(2048), DataPacket_Kind.RELIABLE));
         expect(err).toBeInstanceOf(ServerError);
         expect(err).toMatchObject({ status: 413, code: 'resource_exhausted' });
@@ -305,11 +315,15 @@ describe.each(['protobuf', 'json'] as const)('RoomServiceClient against the test
 });
 
 describe('RoomServiceClient when nothing listens', () => {
-  it('fails with a ConnectionError that never reached the server', async () => {
+  it.each([
+    ['node:http', undefined],
+    ['fetch', viaFetch],
+  ] as const)('fails over %s with a ConnectionError that never reached the server', async (_transport, fetchImpl) => {
     const gone = await startTestServer();
     const { url, apiKey, apiSecret } = gone;
     await gone.close();
-    const err = await failure(new RoomServiceClient(url, apiKey, apiSecret, { retries: 1 }).sendData('r', new Uint8Array(), DataPacket_Kind.RELIABLE));
+    const rooms = new RoomServiceClient(url, apiKey, apiSecret, { retries: 1, fetch: fetchImpl });
+    const err = await failure(rooms.sendData('r', new Uint8Array(), DataPacket_Kind.RELIABLE));
     expect(err).toBeInstanceOf(ConnectionError);
     expect(err).toMatchObject({ mayHaveReachedServer: false, method: 'SendData' });
     expect(err.message).toContain('ECONNREFUSED');
