@@ -1,7 +1,7 @@
 // `token`: mint an access token from flags. `verify`: check one and print its claims.
 import { AccessToken } from '../token/access-token.js';
 import { TokenVerificationError } from '../token/errors.js';
-import type { ParticipantKindName, VideoGrant } from '../token/grants.js';
+import { videoGrantToClaims, type ParticipantKindName, type VideoGrant } from '../token/grants.js';
 import { ttlToSeconds } from '../token/ttl.js';
 import { TokenVerifier } from '../token/verifier.js';
 import type { FlagSpec, ParsedArgs } from './args.js';
@@ -230,6 +230,24 @@ function mintToken(args: ParsedArgs, io: CliIo): void {
     throw new UsageError('--room-admin applies to one room: add --room <name>', 'token');
   }
 
+  const kindText = args.string('kind');
+  const kind = kindText === undefined ? undefined : parseKind(kindText);
+  const ttlText = args.string('ttl');
+  const ttl = ttlText === undefined ? undefined : parseTtl(ttlText);
+  const attributes = parseAttributes(args.strings('attributes'), 'token');
+  const roomConfigText = args.string('room-config');
+  const roomConfig = roomConfigText === undefined ? undefined : parseJsonObject(roomConfigText, '--room-config', 'token');
+
+  if (Object.keys(video).length > 0) {
+    try {
+      videoGrantToClaims(video as VideoGrant);
+    } catch (error) {
+      if (error instanceof TypeError) throw new UsageError(`--grant: ${error.message}`, 'token');
+      throw error;
+    }
+  }
+
+  // Keys last: the dev-key notice is only worth printing for a command line that is right.
   const keys = resolveKeys(args, io, 'token');
   let token: string;
   try {
@@ -237,14 +255,10 @@ function mintToken(args: ParsedArgs, io: CliIo): void {
     at.identity = identity;
     at.name = args.string('name');
     at.metadata = args.string('metadata');
-    const kind = args.string('kind');
-    if (kind !== undefined) at.kind = parseKind(kind);
-    const ttl = args.string('ttl');
-    if (ttl !== undefined) at.ttl = parseTtl(ttl);
-    const attributes = parseAttributes(args.strings('attributes'), 'token');
-    if (attributes !== undefined) at.attributes = attributes;
-    const roomConfig = args.string('room-config');
-    if (roomConfig !== undefined) at.roomConfig = parseJsonObject(roomConfig, '--room-config', 'token');
+    at.kind = kind;
+    if (ttl !== undefined) at.ttl = ttl;
+    at.attributes = attributes;
+    at.roomConfig = roomConfig;
     if (Object.keys(video).length > 0) at.addGrant(video as VideoGrant);
     for (const grant of ['sip', 'agent', 'inference', 'observability'] as const) {
       const fields: Record<string, boolean> = {};
