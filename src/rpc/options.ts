@@ -106,7 +106,8 @@ const MAX_RETRIES = 10;
 
 /** Checks a timeout in milliseconds: a positive number setTimeout can wait for. */
 export function checkTimeoutMs(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT_MS) {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number of milliseconds, got ${show(value)}`);
+  if (!Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT_MS) {
     throw new RangeError(`${name} must be a number of milliseconds between 1 and ${MAX_TIMEOUT_MS}, got ${show(value)}`);
   }
   return Math.ceil(value);
@@ -114,7 +115,8 @@ export function checkTimeoutMs(value: unknown, name: string): number {
 
 /** Checks a retry count: an integer from 0 to 10. */
 export function checkRetries(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_RETRIES) {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${show(value)}`);
+  if (!Number.isInteger(value) || value < 0 || value > MAX_RETRIES) {
     throw new RangeError(`${name} must be an integer from 0 to ${MAX_RETRIES}, got ${show(value)}`);
   }
   return value;

@@ -165,7 +165,7 @@ export class TwirpClient {
     if (opts.timeoutMs !== undefined) this.#timeoutMs = checkTimeoutMs(opts.timeoutMs, `${who}: options.timeoutMs`);
     else if (opts.requestTimeout !== undefined) {
       if (typeof opts.requestTimeout !== 'number') {
-        throw new RangeError(`${who}: options.requestTimeout is in seconds and must be a number, got ${show(opts.requestTimeout)}`);
+        throw new TypeError(`${who}: options.requestTimeout is in seconds and must be a number, got ${show(opts.requestTimeout)}`);
       }
       this.#timeoutMs = checkTimeoutMs(opts.requestTimeout * 1000, `${who}: options.requestTimeout (in seconds) * 1000`);
     } else this.#timeoutMs = CLIENT_DEFAULTS.timeoutMs;

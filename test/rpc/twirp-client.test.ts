@@ -360,6 +360,10 @@ describe('TwirpClient options', () => {
     expect(make({ timeoutMs: Number.NaN })).toThrow(RangeError);
     expect(make({ retries: -1 })).toThrow(RangeError);
     expect(make({ retries: 1.5 })).toThrow(RangeError);
+    expect(make({ retries: '2' })).toThrow(TypeError);
+    expect(make({ timeoutMs: '5000' })).toThrow(TypeError);
+    expect(make({ requestTimeout: '5' })).toThrow(TypeError);
+    expect(make({ failover: 'yes' })).toThrow(TypeError);
     expect(make({ encoding: 'xml' })).toThrow(TypeError);
     expect(make({ fetch: 'nope' })).toThrow(TypeError);
     expect(make({ headers: { a: 1 } })).toThrow(TypeError);
