@@ -138,7 +138,14 @@ export type WebhookEventInit = NonNullable<ConstructorParameters<typeof ProtoWeb
 /** Twelve characters of [A-Za-z0-9], the way LiveKit's ids look. */
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-/** A fresh event id, `EV_` and 12 random base62 characters. */
+/**
+ * A fresh event id, `EV_` and 12 random base62 characters. Internal.
+ *
+ * @example
+ * ```ts
+ * const id = newEventId(runtime.randomBytes); // 'EV_3fJq9ZkR2mXa'
+ * ```
+ */
 export function newEventId(randomBytes: (length: number) => Uint8Array): string {
   let id = 'EV_';
   while (id.length < 15) {

@@ -60,6 +60,11 @@ const tables = new WeakMap<object, Record<string, FieldInfo>>();
  * Reads `json` (already parsed) as a message of `type`, ignoring unknown fields and enum
  * values: the same result as `type.fromJson(json, { ignoreUnknownFields: true })`, and the
  * same error when that throws.
+ *
+ * @example
+ * ```ts
+ * const event = readProtoJson(WebhookEvent, JSON.parse(text));
+ * ```
  */
 export function readProtoJson<T extends object>(type: MessageTypeLike & (new () => T), json: unknown): T {
   if (protoInt64.supported) {
