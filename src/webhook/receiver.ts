@@ -325,7 +325,10 @@ function checkSeconds(value: unknown, name: string): number | undefined {
 function rawBody(body: unknown): string | Uint8Array {
   if (typeof body === 'string') return body;
   if (body instanceof Uint8Array) return body;
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  // The tag check also catches ArrayBuffers from another realm (vm contexts, some test runners).
+  if (body instanceof ArrayBuffer || Object.prototype.toString.call(body) === '[object ArrayBuffer]') {
+    return new Uint8Array(body as ArrayBuffer);
+  }
   if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
   const what =
     body === undefined || body === null

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { WebhookEvent as ProtoWebhookEvent, ParticipantInfo_State } from '@livekit/protocol';
 import { TokenVerificationError } from '../../src/token/index.js';
@@ -41,6 +42,7 @@ describe('WebhookReceiver.receive: genuine requests', () => {
     ['a Node Buffer', () => Buffer.from(BODY)],
     ['an ArrayBuffer', () => new TextEncoder().encode(BODY).buffer],
     ['a Uint8Array view into a larger buffer', () => Buffer.concat([Buffer.from('xx'), Buffer.from(BODY), Buffer.from('yy')]).subarray(2, 2 + Buffer.byteLength(BODY))],
+    ['an ArrayBuffer from another realm', () => runInNewContext('new Uint8Array(bytes).buffer', { bytes: [...Buffer.from(BODY)] }) as ArrayBuffer],
     ['a DataView', () => { const bytes = new TextEncoder().encode(BODY); return new DataView(bytes.buffer) as unknown as Uint8Array; }],
   ])('accepts the body as %s', async (_name, makeBody) => {
     const event = await receiver.receive(makeBody(), TOKEN, at);
