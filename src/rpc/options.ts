@@ -37,7 +37,8 @@ export interface ClientOptions {
   /** Per-attempt timeout in milliseconds, also sent as `X-Twirp-Timeout-Ms`. Default 10 000. */
   timeoutMs?: number | undefined;
   /**
-   * Per-attempt timeout in **seconds**, as `livekit-server-sdk` spells it.
+   * Per-attempt timeout in **seconds**, as `livekit-server-sdk` spells it; 0 means no
+   * timeout, as there.
    * @deprecated Use `timeoutMs`; when both are set, `timeoutMs` wins.
    */
   requestTimeout?: number | undefined;
@@ -100,8 +101,8 @@ export const CLIENT_DEFAULTS = Object.freeze({
   encoding: 'protobuf' as RpcEncoding,
 });
 
-/** The largest delay setTimeout can wait. */
-const MAX_TIMEOUT_MS = 2_147_483_647;
+/** The largest delay setTimeout can wait (about 24.8 days). */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
 const MAX_RETRIES = 10;
 
 /** Checks a timeout in milliseconds: a positive number setTimeout can wait for. */

@@ -13,7 +13,7 @@ import { failoverDelayMs, isCloudHost, MIN_FAILOVER_TIMEOUT_MS, RegionDirectory 
 import { fetchTransport } from './http-fetch.js';
 import { TransportFailure } from './http.js';
 import type { HttpResponse, HttpTransport } from './http.js';
-import { CLIENT_DEFAULTS, checkHeaders, checkRetries, checkTimeoutMs, show } from './options.js';
+import { CLIENT_DEFAULTS, checkHeaders, checkRetries, checkTimeoutMs, MAX_TIMEOUT_MS, show } from './options.js';
 import type { ClientOptions, RequestOptions, RpcEncoding } from './options.js';
 import {
   backoffDelayMs,
@@ -167,7 +167,11 @@ export class TwirpClient {
       if (typeof opts.requestTimeout !== 'number') {
         throw new TypeError(`${who}: options.requestTimeout is in seconds and must be a number, got ${show(opts.requestTimeout)}`);
       }
-      this.#timeoutMs = checkTimeoutMs(opts.requestTimeout * 1000, `${who}: options.requestTimeout (in seconds) * 1000`);
+      // 0 meant "no timeout" to livekit-server-sdk: the longest wait a timer allows.
+      this.#timeoutMs =
+        opts.requestTimeout === 0
+          ? MAX_TIMEOUT_MS
+          : checkTimeoutMs(opts.requestTimeout * 1000, `${who}: options.requestTimeout (in seconds) * 1000`);
     } else this.#timeoutMs = CLIENT_DEFAULTS.timeoutMs;
     this.#retries = opts.retries === undefined ? CLIENT_DEFAULTS.retries : checkRetries(opts.retries, `${who}: options.retries`);
     if (opts.failover !== undefined && typeof opts.failover !== 'boolean') {

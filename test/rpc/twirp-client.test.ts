@@ -381,6 +381,10 @@ describe('TwirpClient options', () => {
       const c = new TwirpClient('T', server.url, KEY, SECRET, { requestTimeout: 3 }, { transport: nodeHttpTransport({ http, https: () => https }) });
       await c.call(LIST, new ListRoomsRequest(), GRANTS);
       expect(server.requests[0]?.headers['x-twirp-timeout-ms']).toBe('3000');
+      // 0 was "no timeout" to the peer: the longest a timer can wait.
+      const unbounded = new TwirpClient('T', server.url, KEY, SECRET, { requestTimeout: 0 }, { transport: nodeHttpTransport({ http, https: () => https }) });
+      await unbounded.call(LIST, new ListRoomsRequest(), GRANTS);
+      expect(server.requests[1]?.headers['x-twirp-timeout-ms']).toBe('2147483647');
     } finally {
       await server.close();
     }
