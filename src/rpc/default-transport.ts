@@ -9,23 +9,26 @@ import type { HttpTransport } from './http.js';
 import { nodeHttpTransport } from './http-node.js';
 import type { NodeHttpModules } from './http-node.js';
 
+/** What the choice looks at: `globalThis` in production, a stand-in in tests. */
+export interface RuntimeScope {
+  process?: { getBuiltinModule?: (id: string) => unknown } | undefined;
+  navigator?: { userAgent?: string } | undefined;
+}
+
 let shared: HttpTransport | undefined;
 
 /** The transport shared by every client built without a `fetch` option; created on first use. */
 export function defaultTransport(): HttpTransport {
-  return (shared ??= pickTransport());
+  return (shared ??= transportFor(globalThis as RuntimeScope));
 }
 
-function pickTransport(): HttpTransport {
-  const modules = nodeHttpModules();
+/** The transport a runtime described by `scope` gets. */
+export function transportFor(scope: RuntimeScope): HttpTransport {
+  const modules = nodeHttpModules(scope);
   return modules === undefined ? globalFetchTransport() : nodeHttpTransport(modules);
 }
 
-function nodeHttpModules(): NodeHttpModules | undefined {
-  const scope = globalThis as {
-    process?: { getBuiltinModule?: (id: string) => unknown };
-    navigator?: { userAgent?: string };
-  };
+function nodeHttpModules(scope: RuntimeScope): NodeHttpModules | undefined {
   const proc = scope.process;
   // workerd can emulate node:http on top of fetch; fetch itself is the better choice there.
   if (typeof proc?.getBuiltinModule !== 'function' || scope.navigator?.userAgent === 'Cloudflare-Workers') return undefined;
