@@ -1,9 +1,8 @@
-import ms from 'ms';
 import { formatValue } from './grants.js';
 
 /**
- * A token lifetime: seconds as a number, or a vercel/ms string such as `'10h'`,
- * `'2 days'` or `'90s'`.
+ * A token lifetime: seconds as a number, or a duration string in the vercel/ms format such
+ * as `'10h'`, `'2 days'` or `'90s'`.
  *
  * @example
  * ```ts
@@ -22,6 +21,39 @@ export type Ttl = number | string;
  */
 export const DEFAULT_TTL_SECONDS = 6 * 60 * 60;
 
+// The grammar of vercel/ms, the format every LiveKit SDK documents for ttl strings. Parsed
+// here rather than by the `ms` package: that package is CommonJS, and loading the first
+// CommonJS module from an ES module costs more than the rest of the `/token` entry. The
+// test suite checks this parser against `ms` itself.
+const DURATION = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i;
+const SECOND = 1;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const UNIT_SECONDS: Readonly<Record<string, number>> = {
+  y: DAY * 365.25,
+  w: DAY * 7,
+  d: DAY,
+  h: HOUR,
+  m: MINUTE,
+  s: SECOND,
+};
+
+/**
+ * Reads a vercel/ms duration string as seconds; undefined when it is not one. Like
+ * vercel/ms, a unit-less number is milliseconds and strings over 100 characters are refused.
+ */
+export function parseDurationSeconds(text: string): number | undefined {
+  if (text.length > 100) return undefined;
+  const match = DURATION.exec(text);
+  if (match === null) return undefined;
+  const amount = Number.parseFloat(match[1]!);
+  const unit = (match[2] ?? 'ms').toLowerCase();
+  // 'ms', 'msec(s)' and 'millisecond(s)' all start with 'm' but are not minutes.
+  if (unit === 'ms' || unit.startsWith('msec') || unit.startsWith('milli')) return amount / 1000;
+  return amount * UNIT_SECONDS[unit[0]!]!;
+}
+
 /**
  * Converts a ttl to whole seconds. Throws a RangeError for zero, negative, non-finite or
  * sub-second lifetimes and a TypeError for strings that are not durations — including
@@ -38,16 +70,11 @@ export function ttlToSeconds(ttl: Ttl, what = 'ttl'): number {
         `${what} ${formatValue(ttl)} has no unit: pass a number of seconds (${trimmed}) or a string with a unit ('${trimmed}s')`,
       );
     }
-    let millis: number | undefined;
-    try {
-      millis = ms(trimmed as ms.StringValue) as number | undefined;
-    } catch {
-      millis = undefined; // ms throws for the empty string
-    }
-    if (typeof millis !== 'number' || Number.isNaN(millis)) {
+    const parsed = parseDurationSeconds(trimmed);
+    if (parsed === undefined) {
       throw new TypeError(`${what} ${formatValue(ttl)} is not a duration; use seconds as a number or a string such as '10h', '30m' or '2 days'`);
     }
-    seconds = millis / 1000;
+    seconds = parsed;
   } else {
     throw new TypeError(`${what} must be a number of seconds or a duration string such as '10h', got ${formatValue(ttl)}`);
   }
