@@ -19,6 +19,7 @@ import {
   UpdateRoomMetadataRequest,
   UpdateSubscriptionsRequest,
 } from '@livekit/protocol';
+import fc from 'fast-check';
 import { RoomServiceClient as PeerClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoomServiceClient } from '../../src/services/room-service.js';
@@ -232,5 +233,76 @@ describe('wire compatibility with livekit-server-sdk', () => {
     expect(Object.keys(mine).sort()).toEqual(['exp', 'iss', 'nbf', 'video']);
     expect(mine['iss']).toBe(theirs['iss']);
     expect((mine['exp'] as number) - (mine['nbf'] as number)).toBe((theirs['exp'] as number) - (theirs['nbf'] as number));
+  });
+});
+
+describe('wire compatibility with livekit-server-sdk, for generated arguments', () => {
+  const peer = () => new PeerClient(server.url, KEY, SECRET);
+  const ours = (encoding: 'json' | 'protobuf') => new RoomServiceClient(server.url, KEY, SECRET, { encoding });
+  const name = fc.string({ minLength: 1, maxLength: 40 });
+  const text = fc.string({ maxLength: 80, unit: 'grapheme' });
+  const uint32 = fc.integer({ min: 0, max: 4_294_967_295 });
+  const strings = fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), fc.string({ maxLength: 20 }), { maxKeys: 4 });
+
+  async function agree(type: RequestType, peerCall: PeerCall, ourCall: Call): Promise<void> {
+    const expected = decode(type, await capture(() => peerCall(peer())));
+    for (const encoding of ['json', 'protobuf'] as const) {
+      const actual = decode(type, await capture(() => ourCall(ours(encoding))));
+      expect(actual.toJson()).toEqual(expected.toJson());
+    }
+  }
+
+  it('createRoom', async () => {
+    const options = fc.record(
+      {
+        name,
+        emptyTimeout: uint32,
+        departureTimeout: uint32,
+        maxParticipants: uint32,
+        metadata: text,
+        nodeId: text,
+        minPlayoutDelay: uint32,
+        maxPlayoutDelay: uint32,
+        syncStreams: fc.boolean(),
+        tags: strings,
+      },
+      { requiredKeys: ['name'] },
+    );
+    await fc.assert(
+      fc.asyncProperty(options, (o) =>
+        agree(CreateRoomRequest as unknown as RequestType, (c) => c.createRoom(o as Parameters<PeerClient['createRoom']>[0]), (c) => c.createRoom(o)),
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('updateParticipant', async () => {
+    const update = fc.record(
+      { metadata: text, name: text, attributes: strings, permission: fc.record({ canPublish: fc.boolean(), hidden: fc.boolean() }) },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(name, name, update, (room, identity, u) =>
+        agree(
+          UpdateParticipantRequest as unknown as RequestType,
+          (c) => c.updateParticipant(room, identity, u),
+          (c) => c.updateParticipant(room, identity, u),
+        ),
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('sendData', async () => {
+    const options = fc.record(
+      { destinationIdentities: fc.array(name, { maxLength: 3 }), topic: text },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(name, fc.uint8Array({ maxLength: 64 }), fc.constantFrom(DataPacket_Kind.RELIABLE, DataPacket_Kind.LOSSY), options, (room, data, kind, o) =>
+        agree(SendDataRequest as unknown as RequestType, (c) => c.sendData(room, data, kind, o), (c) => c.sendData(room, data, kind, o)),
+      ),
+      { numRuns: 40 },
+    );
   });
 });
