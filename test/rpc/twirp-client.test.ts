@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { inspect } from 'node:util';
-import { DeleteRoomResponse, ListRoomsRequest, ListRoomsResponse, Room } from '@livekit/protocol';
+import { DeleteRoomResponse, ListParticipantsResponse, ListRoomsRequest, ListRoomsResponse, Room } from '@livekit/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LiveKitError } from '../../src/errors.js';
 import {
@@ -122,6 +122,17 @@ describe.each(transports)('TwirpClient over %s', (_name, makeTransport) => {
       expect(room?.creationTimeMs).toBe(1700000000123n);
       expect(room?.numParticipants).toBe(2);
       expect(room?.enabledCodecs[0]?.mime).toBe('audio/opus');
+    });
+
+    it('reads answers from a newer server: unknown fields and enum names are ignored', async () => {
+      const PARTICIPANTS = rpcMethod('RoomService', 'ListParticipants', ListParticipantsResponse, { idempotent: true });
+      server.handle(() => ({
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: '{"participants":[{"identity":"a","state":"SOME_NEW_STATE","brand_new_field":{"x":1}}]}',
+      }));
+      const response = await client({ encoding: 'json' }).call(PARTICIPANTS, new ListRoomsRequest(), GRANTS);
+      expect(response.participants[0]?.identity).toBe('a');
     });
 
     it('decodes by the answer content type, whatever encoding it sent', async () => {
