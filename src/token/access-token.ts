@@ -66,6 +66,8 @@ export class AccessToken {
   readonly #apiKey: string;
   readonly #apiSecret: string;
   #ttl: Ttl = DEFAULT_TTL_SECONDS;
+  // The ttl in seconds, parsed once when set rather than on every toJwt().
+  #ttlSeconds: number = DEFAULT_TTL_SECONDS;
   #identity: string | undefined;
   #name: string | undefined;
   #metadata: string | undefined;
@@ -174,7 +176,7 @@ export class AccessToken {
     return this.#ttl;
   }
   set ttl(ttl: Ttl) {
-    ttlToSeconds(ttl);
+    this.#ttlSeconds = ttlToSeconds(ttl);
     this.#ttl = ttl;
   }
 
@@ -279,7 +281,7 @@ export class AccessToken {
         "a token with roomJoin needs an identity: pass { identity: 'user-id' } to new AccessToken(...) or set at.identity",
       );
     }
-    const exp = nowSeconds + ttlToSeconds(this.#ttl);
+    const exp = nowSeconds + this.#ttlSeconds;
     // Field order follows livekit-server-sdk's tokens, so both read alike when decoded.
     // Built by assignment, not spreads: this is the hot path of minting.
     const claims: Record<string, unknown> = {};

@@ -285,6 +285,13 @@ const VIDEO_BOOLEANS = [
   'canManageAgentSession',
 ] as const;
 const VIDEO_STRINGS = ['room', 'destinationRoom'] as const;
+const VIDEO_FIELD_TYPES: Readonly<Record<string, 'boolean' | 'string' | undefined>> = Object.assign(
+  Object.create(null) as Record<string, 'boolean' | 'string'>,
+  Object.fromEntries([
+    ...VIDEO_BOOLEANS.map((field) => [field, 'boolean'] as const),
+    ...VIDEO_STRINGS.map((field) => [field, 'string'] as const),
+  ]),
+);
 
 /**
  * Converts a track source (enum number or name) to its claim name; throws a TypeError for
@@ -344,16 +351,14 @@ export function videoGrantToClaims(grant: VideoGrant): VideoGrantClaims {
     throw new TypeError(`addGrant expects an object such as { roomJoin: true, room: 'my-room' }, got ${formatValue(grant)}`);
   }
   const claims: Record<string, unknown> = { ...grant };
-  for (const field of VIDEO_BOOLEANS) {
+  // Walk the fields the caller set (usually a handful) rather than every known field.
+  for (const field in claims) {
     const value = claims[field];
-    if (value !== undefined && typeof value !== 'boolean') {
-      throw new TypeError(`video grant ${field} must be true or false, got ${formatValue(value)}`);
-    }
-  }
-  for (const field of VIDEO_STRINGS) {
-    const value = claims[field];
-    if (value !== undefined && typeof value !== 'string') {
-      throw new TypeError(`video grant ${field} must be a string, got ${formatValue(value)}`);
+    const expected = VIDEO_FIELD_TYPES[field];
+    if (value !== undefined && expected !== undefined && typeof value !== expected) {
+      throw new TypeError(
+        `video grant ${field} must be ${expected === 'boolean' ? 'true or false' : 'a string'}, got ${formatValue(value)}`,
+      );
     }
   }
   const sources = grant.canPublishSources;

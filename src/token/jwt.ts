@@ -5,7 +5,7 @@ import { TokenVerificationError } from './errors.js';
 
 /** base64url of `{"alg":"HS256","typ":"JWT"}`, precomputed: every token starts with it. */
 const HEADER_SEGMENT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';
-const BASE64URL_SEGMENT = /^[A-Za-z0-9_-]+$/;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** `{"alg":"HS256","typ":"JWT"}` (ours, Go's) and `{"alg":"HS256"}` (jose's, the peer's). */
 const KNOWN_HS256_HEADERS = new Set([HEADER_SEGMENT, 'eyJhbGciOiJIUzI1NiJ9']);
 const HS256_HEADER: Readonly<Record<string, unknown>> = Object.freeze({ alg: 'HS256' });
@@ -42,21 +42,21 @@ export function verifyHs256(token: unknown, params: Hs256VerifyParams): Verified
       `token is ${token.length} characters, more than the ${params.maxTokenLength} allowed; raise maxTokenLength if such tokens are expected`,
     );
   }
+  // One pass checks the shape: three non-empty base64url parts joined by dots.
+  if (!COMPACT_JWS.test(token)) {
+    const parts = token.split('.').length;
+    throw new TokenVerificationError(
+      'token_malformed',
+      parts === 3
+        ? 'token is not a JWT: a part is empty or not base64url'
+        : `token is not a JWT: expected three dot-separated parts, got ${parts}`,
+    );
+  }
   const firstDot = token.indexOf('.');
   const secondDot = token.indexOf('.', firstDot + 1);
-  if (firstDot < 0 || secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) {
-    throw new TokenVerificationError('token_malformed', 'token is not a JWT: expected three dot-separated parts');
-  }
   const headerSegment = token.slice(0, firstDot);
   const payloadSegment = token.slice(firstDot + 1, secondDot);
   const signatureSegment = token.slice(secondDot + 1);
-  if (
-    !BASE64URL_SEGMENT.test(headerSegment) ||
-    !BASE64URL_SEGMENT.test(payloadSegment) ||
-    !BASE64URL_SEGMENT.test(signatureSegment)
-  ) {
-    throw new TokenVerificationError('token_malformed', 'token is not a JWT: a part is empty or not base64url');
-  }
 
   // Nearly every token carries one of two headers; skip decoding those.
   const header = KNOWN_HS256_HEADERS.has(headerSegment) ? HS256_HEADER : decodeJsonObject(headerSegment, 'header');
