@@ -1,6 +1,18 @@
 // The Twirp client every service client shares: builds the request, sends it with retries and
 // region failover, reads the answer in either encoding, and turns every failure into one of
-// the typed errors of ./errors.ts. A service client is a list of methods on top of it.
+// the typed errors of ./errors.ts. A service client is a list of methods on top of it:
+//
+//   const M = { ListEgress: rpcMethod('Egress', 'ListEgress', ListEgressResponse, { idempotent: true }) };
+//   export class EgressClient {
+//     readonly #rpc: TwirpClient;
+//     constructor(host: string, apiKey?: string, apiSecret?: string, options?: ClientOptions) {
+//       this.#rpc = new TwirpClient('EgressClient', host, apiKey, apiSecret, options);
+//     }
+//     async listEgress(options: ListEgressOptions = {}, requestOptions?: RequestOptions) {
+//       const request = new ListEgressRequest({ roomName: options.roomName ?? '' });
+//       return (await this.#rpc.call(M.ListEgress, request, { video: { roomRecord: true } }, requestOptions)).items;
+//     }
+//   }
 import { runtime } from '#runtime';
 import { resolveCredentials } from '../internal/env.js';
 import { SigningAuthorizer, StaticTokenAuthorizer } from './auth.js';
