@@ -16,6 +16,13 @@ import type { TokenVerificationErrorCode } from '../token/errors.js';
  * - `webhook_malformed_body`: the body is authentic but not a `WebhookEvent` in protojson.
  * - `webhook_too_old`: the event's `createdAt` is older than `maxAgeSeconds` (or absent
  *   while `maxAgeSeconds` is set): a replay, or a retry that came too late.
+ *
+ * @example
+ * ```ts
+ * function statusFor(code: WebhookVerificationErrorCode): number {
+ *   return code === 'webhook_body_not_raw' ? 500 : 401; // a server bug, or a bad request
+ * }
+ * ```
  */
 export type WebhookVerificationErrorCode =
   | 'webhook_body_not_raw'

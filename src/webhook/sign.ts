@@ -89,7 +89,15 @@ export interface SignedWebhook {
   readonly headers: WebhookHeaders;
 }
 
-/** A webhook event to sign: a `WebhookEvent` message, or its fields with the event name. */
+/**
+ * A webhook event to sign: a `WebhookEvent` message, or its fields with the event name.
+ *
+ * @example
+ * ```ts
+ * const event: SignableWebhookEvent = { event: 'participant_joined', room: { name: 'standup' }, participant: { identity: 'alice' } };
+ * const signed = signWebhook(event, { apiKey, apiSecret });
+ * ```
+ */
 export type SignableWebhookEvent = ProtoWebhookEvent | (WebhookEventInit & { event: WebhookEventName });
 
 const encoder = new TextEncoder();
