@@ -18,6 +18,24 @@ describe.each([nodeRuntime, portableRuntime])('runtime primitives: $name', (runt
     );
   });
 
+  it.each([0, 1, 63, 64, 65, 200])('computes HMAC-SHA256 like node:crypto with a %d-character key', (keyLength) => {
+    const key = 'k'.repeat(keyLength);
+    for (const data of ['', 'a.b', 'x'.repeat(600), 'é✓'.repeat(3000), 'y'.repeat(40_000)]) {
+      const expected = createHmac('sha256', key).update(data).digest();
+      expect(runtime.hmacSha256Base64Url(key, data)).toBe(expected.toString('base64url'));
+      expect(Buffer.from(runtime.hmacSha256(key, data))).toEqual(expected);
+    }
+  });
+
+  it('keeps many keys apart', () => {
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 100; i++) {
+        const key = `secret-${i}`;
+        expect(runtime.hmacSha256Base64Url(key, 'm')).toBe(createHmac('sha256', key).update('m').digest('base64url'));
+      }
+    }
+  });
+
   it('computes SHA-256 like node:crypto', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.uint8Array()), (data) => {
