@@ -2,34 +2,9 @@
 // error a handler throws to answer with a Twirp error.
 import { LiveKitError } from '../errors.js';
 
-/**
- * Every Twirp error code, as a server writes it in the `code` member of an error body.
- *
- * @example
- * ```ts
- * import type { TwirpErrorCode } from 'livekit-server-api/testing';
- * const code: TwirpErrorCode = 'unavailable';
- * ```
- */
-export type TwirpErrorCode =
-  | 'canceled'
-  | 'unknown'
-  | 'invalid_argument'
-  | 'malformed'
-  | 'deadline_exceeded'
-  | 'not_found'
-  | 'bad_route'
-  | 'already_exists'
-  | 'permission_denied'
-  | 'unauthenticated'
-  | 'resource_exhausted'
-  | 'failed_precondition'
-  | 'aborted'
-  | 'out_of_range'
-  | 'unimplemented'
-  | 'internal'
-  | 'unavailable'
-  | 'dataloss';
+// One list of Twirp codes for the client and the test server.
+import type { TwirpErrorCode } from '../rpc/errors.js';
+export type { TwirpErrorCode };
 
 /**
  * The HTTP status a Twirp server answers with for each error code.
