@@ -47,7 +47,7 @@ export type {
   UpdateParticipantOptions,
 } from './services/index.js';
 export { ServerError, TwirpError, ConnectionError, RequestTimeoutError, RequestAbortedError } from './rpc/index.js';
-export type { TwirpErrorCode, ClientOptions, RequestOptions, RpcEncoding, FetchLike } from './rpc/index.js';
+export type { TwirpErrorCode, RpcErrorContext, ClientOptions, RequestOptions, RpcEncoding, FetchLike } from './rpc/index.js';
 
 // Webhooks
 export {

@@ -32,7 +32,14 @@ export type TwirpErrorCode =
   | 'unavailable'
   | 'dataloss';
 
-/** Where an RPC error came from: the Twirp service and method, e.g. `RoomService` / `CreateRoom`. */
+/**
+ * Where an RPC error came from: the Twirp service and method, e.g. `RoomService` / `CreateRoom`.
+ *
+ * @example
+ * ```ts
+ * const context: RpcErrorContext = { service: 'RoomService', method: 'CreateRoom', attempts: 3 };
+ * ```
+ */
 export interface RpcErrorContext {
   /** The Twirp service without its package, e.g. `RoomService`. */
   service: string;
