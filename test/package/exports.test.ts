@@ -2,7 +2,7 @@
 // runtime condition. Runs against dist/ (`npm test` builds first).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -14,8 +14,17 @@ function node(args: string[], env: Record<string, string> = {}): string {
 const esm = (code: string, flags: string[] = []) => node([...flags, '--input-type=module', '-e', code]);
 const cjs = (code: string, flags: string[] = []) => node([...flags, '-e', code]);
 
+// dist/ is bundled (entry points and shared chunks), so which source files a built file holds
+// is read from its source map; a file without one (an entry that only re-exports) holds none.
+function sourcesOf(file: string): string[] {
+  const map = `${file}.map`;
+  if (!existsSync(map)) return [];
+  const { sources } = JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] };
+  return sources.map((source) => relative(root, resolve(dirname(file), source)));
+}
+
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist/esm/index.js')) || !existsSync(join(root, 'dist/cjs/index.js'))) {
+  if (!existsSync(join(root, 'dist/esm/index.js')) || !existsSync(join(root, 'dist/cjs/index.cjs'))) {
     execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
   }
 }, 120_000);
@@ -48,12 +57,32 @@ describe('the built package', () => {
     ).toBe('true');
   });
 
+  it('shares the error classes with the /testing entry, in both module systems', () => {
+    const check =
+      "const e = new testingApi.TestServerTwirpError('not_found', 'x'); console.log(e instanceof rootApi.LiveKitError && e instanceof tokenApi.LiveKitError && rootApi.LiveKitError === tokenApi.LiveKitError)";
+    expect(
+      esm(
+        "import * as rootApi from 'livekit-server-api'; import * as tokenApi from 'livekit-server-api/token'; import * as testingApi from 'livekit-server-api/testing'; " +
+          check,
+      ),
+    ).toBe('true');
+    expect(
+      cjs(
+        "const rootApi = require('livekit-server-api'), tokenApi = require('livekit-server-api/token'), testingApi = require('livekit-server-api/testing'); " +
+          check,
+      ),
+    ).toBe('true');
+  });
+
   it('loads no @livekit/protocol code through the /token entry (CommonJS)', () => {
     const loaded = JSON.parse(
       cjs("require('livekit-server-api/token'); console.log(JSON.stringify(Object.keys(require.cache)))"),
     ) as string[];
     expect(loaded.some((file) => file.includes('@livekit/protocol') || file.includes('@bufbuild'))).toBe(false);
-    expect(loaded.some((file) => file.endsWith('access-token.cjs'))).toBe(true);
+    // …while the token code itself was loaded, from the built package.
+    const sources = loaded.filter((file) => file.startsWith(join(root, 'dist/cjs/'))).flatMap(sourcesOf);
+    expect(sources).toContain('src/token/access-token.ts');
+    expect(sources).toContain('src/token/verifier.ts');
   });
 
   it('reaches no @livekit/protocol import from the /token entry (ES modules, static graph)', () => {
@@ -63,8 +92,10 @@ describe('the built package', () => {
       if (seen.has(file)) return;
       seen.add(file);
       const source = readFileSync(file, 'utf8');
-      for (const match of source.matchAll(/(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
-        const specifier = match[1] ?? match[2]!;
+      for (const match of source.matchAll(
+        /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+      )) {
+        const specifier = match[1] ?? match[2] ?? match[3]!;
         if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
         else if (specifier === '#runtime') {
           visit(join(root, 'dist/esm/internal/runtime/node.js'));
@@ -73,7 +104,11 @@ describe('the built package', () => {
       }
     };
     visit(join(root, 'dist/esm/token/index.js'));
-    expect(seen.size).toBeGreaterThan(3);
+    const sources = [...seen].flatMap(sourcesOf);
+    expect(sources).toContain('src/token/access-token.ts');
+    expect(sources).toContain('src/token/verifier.ts');
+    expect(sources).toContain('src/internal/runtime/node.ts');
+    expect(sources).toContain('src/internal/runtime/portable.ts');
     expect([...bare].filter((s) => s.startsWith('@livekit') || s.startsWith('@bufbuild'))).toEqual([]);
   });
 
