@@ -10,6 +10,8 @@ const perProvider = ['test/token/**/*.test.ts', 'test/webhook/**/*.test.ts', 'te
 
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
+    reporters: ['default', ['json', { outputFile: '.vitest/results.json' }]],
     projects: [
       {
         resolve: { alias: { '#runtime': runtimeModule('node') } },
