@@ -4,9 +4,14 @@ import { defineConfig } from 'vitest/config';
 const runtimeModule = (name: 'node' | 'portable') =>
   fileURLToPath(new URL(`./src/internal/runtime/${name}.ts`, import.meta.url));
 
-// The token and webhook suites run twice: once on node:crypto, once on the portable
+// The token, webhook and RoomService-client suites run twice: once on node:crypto, once on the portable
 // (@noble/hashes) primitives that edge runtimes get. Everything else runs once, on Node's.
-const perProvider = ['test/token/**/*.test.ts', 'test/webhook/**/*.test.ts', 'test/internal/runtime*.test.ts'];
+const perProvider = [
+  'test/token/**/*.test.ts',
+  'test/webhook/**/*.test.ts',
+  'test/services/**/*.test.ts',
+  'test/internal/runtime*.test.ts',
+];
 
 export default defineConfig({
   test: {
