@@ -1,7 +1,7 @@
 // `token`: mint an access token from flags. `verify`: check one and print its claims.
 import { AccessToken } from '../token/access-token.js';
 import { TokenVerificationError } from '../token/errors.js';
-import { videoGrantToClaims, type ParticipantKindName, type VideoGrant } from '../token/grants.js';
+import { VIDEO_GRANT_FIELD_TYPES, videoGrantToClaims, type ParticipantKindName, type VideoGrant } from '../token/grants.js';
 import { ttlToSeconds } from '../token/ttl.js';
 import { TokenVerifier } from '../token/verifier.js';
 import type { FlagSpec, ParsedArgs } from './args.js';
@@ -52,29 +52,7 @@ const OTHER_SWITCHES: readonly (GrantSwitch & { grant: 'sip' | 'agent' | 'infere
 ];
 
 // Every VideoGrant field, so `--grant` can name a typo instead of signing it.
-const VIDEO_GRANT_FIELDS = [
-  'roomCreate',
-  'roomJoin',
-  'roomList',
-  'roomRecord',
-  'roomAdmin',
-  'room',
-  'canPublish',
-  'canSubscribe',
-  'canPublishData',
-  'canPublishSources',
-  'canUpdateOwnMetadata',
-  'ingressAdmin',
-  'hidden',
-  'recorder',
-  'agent',
-  'canSubscribeMetrics',
-  'canManageAgentSession',
-  'destinationRoom',
-] as const satisfies readonly (keyof VideoGrant)[];
-// Fails to compile when VideoGrant gains a field this list lacks.
-const everyFieldListed: Exclude<keyof VideoGrant, (typeof VIDEO_GRANT_FIELDS)[number]> extends never ? true : never = true;
-void everyFieldListed;
+const VIDEO_GRANT_FIELDS = Object.keys(VIDEO_GRANT_FIELD_TYPES) as (keyof VideoGrant)[];
 
 const TOKEN_FLAGS: readonly FlagSpec[] = [
   { name: 'room', type: 'string', value: '<name>', description: 'the room the token is for', group: 'Token' },

@@ -1,9 +1,10 @@
 // Parsers for flag values several commands share. Each throws a UsageError that says how
 // to write the value.
+import { TRACK_SOURCES } from '../token/grants.js';
 import { UsageError } from './io.js';
 
-/** Track sources by their claim names. */
-export const TRACK_SOURCES = ['camera', 'microphone', 'screen_share', 'screen_share_audio'] as const;
+/** Track sources by their claim names (the token module's list). */
+export { TRACK_SOURCES };
 
 /** Parses a flag's JSON object value, or throws a UsageError saying how to write it. */
 export function parseJsonObject(text: string, flag: string, command: string): Record<string, unknown> {

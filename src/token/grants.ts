@@ -245,7 +245,8 @@ export interface ClaimGrants {
   [claim: string]: unknown;
 }
 
-const TRACK_SOURCES: readonly TrackSourceName[] = ['camera', 'microphone', 'screen_share', 'screen_share_audio'];
+/** The track source claim names, in `TrackSource` enum order (CAMERA = 1 …). */
+export const TRACK_SOURCES: readonly TrackSourceName[] = ['camera', 'microphone', 'screen_share', 'screen_share_audio'];
 // Index = ParticipantInfo_Kind value; the gaps (5, 6) are not kinds.
 const PARTICIPANT_KINDS: readonly (ParticipantKindName | undefined)[] = [
   'standard',
@@ -267,31 +268,31 @@ const KIND_DETAILS: readonly ParticipantKindDetailName[] = [
   'simulation',
 ];
 
-const VIDEO_BOOLEANS = [
-  'roomCreate',
-  'roomJoin',
-  'roomList',
-  'roomRecord',
-  'roomAdmin',
-  'canPublish',
-  'canSubscribe',
-  'canPublishData',
-  'canUpdateOwnMetadata',
-  'ingressAdmin',
-  'hidden',
-  'recorder',
-  'agent',
-  'canSubscribeMetrics',
-  'canManageAgentSession',
-] as const;
-const VIDEO_STRINGS = ['room', 'destinationRoom'] as const;
-const VIDEO_FIELD_TYPES: Readonly<Record<string, 'boolean' | 'string' | undefined>> = Object.assign(
-  Object.create(null) as Record<string, 'boolean' | 'string'>,
-  Object.fromEntries([
-    ...VIDEO_BOOLEANS.map((field) => [field, 'boolean'] as const),
-    ...VIDEO_STRINGS.map((field) => [field, 'string'] as const),
-  ]),
-);
+/**
+ * Every `video` claim field and the JSON type the server decodes it as (`canPublishSources`,
+ * an array, is checked on its own). Written out, not derived, so the token path builds
+ * nothing at import; `satisfies` fails the build when VideoGrant gains a field not listed.
+ */
+export const VIDEO_GRANT_FIELD_TYPES = {
+  roomCreate: 'boolean',
+  roomJoin: 'boolean',
+  roomList: 'boolean',
+  roomRecord: 'boolean',
+  roomAdmin: 'boolean',
+  room: 'string',
+  canPublish: 'boolean',
+  canSubscribe: 'boolean',
+  canPublishData: 'boolean',
+  canPublishSources: 'array',
+  canUpdateOwnMetadata: 'boolean',
+  ingressAdmin: 'boolean',
+  hidden: 'boolean',
+  recorder: 'boolean',
+  agent: 'boolean',
+  canSubscribeMetrics: 'boolean',
+  canManageAgentSession: 'boolean',
+  destinationRoom: 'string',
+} as const satisfies Record<keyof VideoGrant, 'boolean' | 'string' | 'array'>;
 
 /**
  * Converts a track source (enum number or name) to its claim name; throws a TypeError for
@@ -354,8 +355,10 @@ export function videoGrantToClaims(grant: VideoGrant): VideoGrantClaims {
   // Walk the fields the caller set (usually a handful) rather than every known field.
   for (const field in claims) {
     const value = claims[field];
-    const expected = VIDEO_FIELD_TYPES[field];
-    if (value !== undefined && expected !== undefined && typeof value !== expected) {
+    const expected = Object.hasOwn(VIDEO_GRANT_FIELD_TYPES, field)
+      ? VIDEO_GRANT_FIELD_TYPES[field as keyof VideoGrant]
+      : undefined;
+    if (value !== undefined && (expected === 'boolean' || expected === 'string') && typeof value !== expected) {
       throw new TypeError(
         `video grant ${field} must be ${expected === 'boolean' ? 'true or false' : 'a string'}, got ${formatValue(value)}`,
       );
