@@ -27,13 +27,8 @@ import { TransportFailure } from './http.js';
 import type { HttpResponse, HttpTransport } from './http.js';
 import { CLIENT_DEFAULTS, checkHeaders, checkRetries, checkTimeoutMs, MAX_TIMEOUT_MS, show } from './options.js';
 import type { ClientOptions, RequestOptions, RpcEncoding } from './options.js';
-import {
-  backoffDelayMs,
-  MAX_RETRY_AFTER_MS,
-  parseRetryAfterMs,
-  RETRYABLE_STATUSES,
-  sleep as defaultSleep,
-} from './retry.js';
+import { sleep as defaultSleep } from '../internal/sleep.js';
+import { backoffDelayMs, MAX_RETRY_AFTER_MS, parseRetryAfterMs, RETRYABLE_STATUSES } from './retry.js';
 
 /** A request message: any `@livekit/protocol` message class instance. */
 export interface RequestMessage {

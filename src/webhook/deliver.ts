@@ -1,6 +1,7 @@
 import { formatValue } from '../token/grants.js';
 import { WebhookDeliveryError } from './errors.js';
 import type { SignedWebhook } from './sign.js';
+import { sleep } from '../internal/sleep.js';
 
 /**
  * The `fetch` a delivery uses: the global one by default, or any function with its shape
@@ -203,18 +204,3 @@ function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
   return controller.signal;
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    signal?.throwIfAborted();
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

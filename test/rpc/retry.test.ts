@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, parseRetryAfterMs, RETRY_MAX_DELAY_MS, sleep } from '../../src/rpc/retry.js';
+import { backoffDelayMs, parseRetryAfterMs, RETRY_MAX_DELAY_MS } from '../../src/rpc/retry.js';
 
 describe('backoffDelayMs', () => {
   it('doubles from 200 ms, with jitter between half and all of the step', () => {
@@ -34,22 +34,5 @@ describe('parseRetryAfterMs', () => {
     expect(parseRetryAfterMs(undefined, now)).toBeUndefined();
     expect(parseRetryAfterMs('soon', now)).toBeUndefined();
     expect(parseRetryAfterMs('-1', now)).toBeUndefined();
-  });
-});
-
-describe('sleep', () => {
-  it('rejects with the reason as soon as the signal fires', async () => {
-    const controller = new AbortController();
-    const pending = sleep(60_000, controller.signal);
-    controller.abort(new Error('stop'));
-    await expect(pending).rejects.toThrow('stop');
-  });
-
-  it('rejects at once for a signal that already fired', async () => {
-    await expect(sleep(60_000, AbortSignal.abort(new Error('already')))).rejects.toThrow('already');
-  });
-
-  it('resolves after the delay', async () => {
-    await expect(sleep(1)).resolves.toBeUndefined();
   });
 });
