@@ -210,7 +210,7 @@ export class WebhookReceiver {
         'the token is valid but has no sha256 claim, so it is not a webhook token: check that this endpoint receives LiveKit webhooks',
       );
     }
-    const actual = runtime.base64Encode(runtime.sha256(bytesOrText));
+    const actual = runtime.sha256Base64(bytesOrText);
     if (!constantTimeEqual(actual, claimed)) {
       throw new WebhookVerificationError(
         'webhook_hash_mismatch',

@@ -145,7 +145,7 @@ export function signWebhook(event: SignableWebhookEvent, options: SignWebhookOpt
   const text = copy.toJsonString();
   const body = encoder.encode(text);
   const token = new AccessToken(apiKey, apiSecret, { ttl: options.ttl ?? WEBHOOK_TTL_SECONDS });
-  token.sha256 = runtime.base64Encode(runtime.sha256(body));
+  token.sha256 = runtime.sha256Base64(body);
   const authorization = signHs256(token.toClaims(nowSeconds), apiSecret);
   return {
     event: copy,

@@ -27,6 +27,23 @@ describe.each([nodeRuntime, portableRuntime])('runtime primitives: $name', (runt
     }
   });
 
+  // ASCII secrets of up to 64 bytes take the node provider's string path; longer ones are
+  // hashed first and non-ASCII ones have ipad bytes above 0x7f, so both take its byte path.
+  it('computes HMAC-SHA256 like node:crypto with non-ASCII and full-Unicode keys', () => {
+    for (const key of ['ключ-секрет', '\u0080', 'ß'.repeat(40), '😀 key', '\u007f'.repeat(64)]) {
+      for (const data of ['', 'header.payload', 'é✓😀'.repeat(50)]) {
+        const expected = createHmac('sha256', key).update(data).digest();
+        expect(runtime.hmacSha256Base64Url(key, data)).toBe(expected.toString('base64url'));
+        expect(Buffer.from(runtime.hmacSha256(key, data))).toEqual(expected);
+      }
+    }
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), (key, data) => {
+        expect(runtime.hmacSha256Base64Url(key, data)).toBe(createHmac('sha256', key).update(data).digest('base64url'));
+      }),
+    );
+  });
+
   it('keeps many keys apart', () => {
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 100; i++) {
@@ -40,6 +57,7 @@ describe.each([nodeRuntime, portableRuntime])('runtime primitives: $name', (runt
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.uint8Array()), (data) => {
         expect(Buffer.from(runtime.sha256(data))).toEqual(createHash('sha256').update(data).digest());
+        expect(runtime.sha256Base64(data)).toBe(createHash('sha256').update(data).digest('base64'));
       }),
     );
   });

@@ -130,6 +130,39 @@ describe('the built package', () => {
     expect(which(['-C', 'edge-light'])).toBe('portable.cjs');
   });
 
+  // node:crypto drags in Node's streams (several ms cold), so the /token entry defers it to
+  // the first signature. process.moduleLoadList names every built-in loaded so far.
+  it('loads node:crypto on the first signature, not at import, in both module systems', () => {
+    const probe = (load: string) =>
+      `${load}; const before = process.moduleLoadList.includes('NativeModule crypto');` +
+      "const at = new AccessToken('k', 's', { identity: 'a' }); const jwt = at.toJwt();" +
+      "console.log(JSON.stringify([before, process.moduleLoadList.includes('NativeModule crypto'), jwt.split('.').length]))";
+    expect(esm(probe("const { AccessToken } = await import('livekit-server-api/token')"))).toBe('[false,true,3]');
+    // CommonJS `node -e` has node:crypto loaded before any user code runs; the ES module
+    // case above is the one that shows the deferral, this one that the lazy load works.
+    expect(cjs(probe("const { AccessToken } = require('livekit-server-api/token')"))).toMatch(/,true,3\]$/);
+  });
+
+  it('signs on runtimes without process.getBuiltinModule (Node < 20.16), in both module systems', () => {
+    const expected = cjs(
+      "const { AccessToken } = require('livekit-server-api/token'); console.log(new AccessToken('k', 's', { identity: 'a' }).toJwt())",
+      ['--require', join(root, 'test/fixtures/fixed-clock.cjs')],
+    );
+    const withoutGetBuiltin = ['--require', join(root, 'test/fixtures/fixed-clock.cjs'), '--require', join(root, 'test/fixtures/no-get-builtin-module.cjs')];
+    expect(
+      esm(
+        "const { AccessToken } = await import('livekit-server-api/token'); console.log(new AccessToken('k', 's', { identity: 'a' }).toJwt())",
+        withoutGetBuiltin,
+      ),
+    ).toBe(expected);
+    expect(
+      cjs(
+        "const { AccessToken } = require('livekit-server-api/token'); console.log(new AccessToken('k', 's', { identity: 'a' }).toJwt())",
+        withoutGetBuiltin,
+      ),
+    ).toBe(expected);
+  });
+
   it('mints byte-identical tokens under the node and the edge conditions', () => {
     const code =
       "const { AccessToken } = require('livekit-server-api/token'); const at = new AccessToken('k', 's', { identity: 'ü', metadata: '✓' }); console.log(at.toJwt())";

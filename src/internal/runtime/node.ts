@@ -1,16 +1,40 @@
-import * as nodeCrypto from 'node:crypto';
 import { Buffer } from 'node:buffer';
+import { createRequire } from 'node:module';
+import type * as NodeCryptoModule from 'node:crypto';
 import type { RuntimePrimitives } from './types.js';
 
-const { createHash, createHmac, randomFillSync } = nodeCrypto;
+type NodeCrypto = typeof NodeCryptoModule;
+
+// `node:crypto` is loaded on first use, not at import. Loading it pulls in Node's stream
+// machinery, about 4–6 ms on a cold start, which is most of what importing the /token
+// entry would otherwise cost; a program that never signs or verifies never pays it, and
+// one that does pays it once either way. `process.getBuiltinModule` (Node ≥ 20.16, Bun,
+// Deno) loads a built-in synchronously from ES modules; older Node goes through require.
+let loadedCrypto: NodeCrypto | undefined;
+function nodeCrypto(): NodeCrypto {
+  if (loadedCrypto === undefined) {
+    const getBuiltinModule = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+    loadedCrypto = (
+      typeof getBuiltinModule === 'function'
+        ? getBuiltinModule.call(process, 'node:crypto')
+        : // A built-in resolves the same from anywhere: any absolute base path will do.
+          createRequire(`${process.cwd()}/`)('node:crypto')
+    ) as NodeCrypto;
+  }
+  return loadedCrypto;
+}
 
 // `crypto.hash` (Node ≥ 20.12 and ≥ 21.7; Bun and Deno have it too) hashes in one call,
 // without the object set-up that makes each createHmac/createHash cost several
-// microseconds. Signing and checking tokens is dominated by that set-up, so where it exists
-// HMAC (RFC 2104) is computed over it; older runtimes keep createHmac. Read through the
-// namespace: a named import of a missing export would fail to link on Node 18/20.0.
-type OneShotHash = (algorithm: string, data: string | NodeJS.ArrayBufferView, outputEncoding: string) => string | Buffer;
-const oneShotHash = (nodeCrypto as { hash?: OneShotHash }).hash;
+// microseconds. HMAC (RFC 2104) is computed over it where it exists; older runtimes keep
+// createHmac. Its `'buffer'` output is several times slower than a string encoding, so the
+// inner digest travels as a latin1 string (one char per byte) and the outer as base64url.
+type OneShotHash = (algorithm: string, data: string | NodeJS.ArrayBufferView, outputEncoding: string) => string;
+let oneShotHash: OneShotHash | null | undefined;
+function hashFunction(): OneShotHash | null {
+  if (oneShotHash === undefined) oneShotHash = (nodeCrypto() as { hash?: OneShotHash }).hash ?? null;
+  return oneShotHash;
+}
 
 function asBuffer(data: string | Uint8Array): Buffer | string {
   return typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -20,27 +44,38 @@ function toUint8(buffer: Buffer): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
-/** A key prepared for HMAC: `ipad` ahead of room for the message, `opad` ahead of the inner digest. */
+const BLOCK_SIZE = 64;
+
+/**
+ * A key prepared for HMAC: the `ipad` and `opad` blocks, computed once per secret.
+ * `innerText` is the ipad block as a string when every byte of it is ASCII (any ASCII
+ * secret of at most 64 bytes, i.e. nearly every LiveKit secret): then the inner hash takes
+ * `innerText + data` as one UTF-8 string and no bytes are copied by hand.
+ */
 interface PreparedKey {
+  innerText: string | undefined;
+  /** ipad followed by room for the message (non-ASCII keys only). */
   inner: Buffer;
+  /** opad followed by the 32-byte inner digest. */
   outer: Buffer;
 }
 
-const BLOCK_SIZE = 64;
 const preparedKeys = new Map<string, PreparedKey>();
 // A server signs with a handful of secrets; bound the cache for the odd caller with many.
 const PREPARED_KEY_LIMIT = 32;
 
 function prepareKey(secret: string, hash: OneShotHash): PreparedKey {
   let key: Buffer = Buffer.from(secret, 'utf8');
-  if (key.length > BLOCK_SIZE) key = hash('sha256', key, 'buffer') as Buffer;
+  if (key.length > BLOCK_SIZE) key = Buffer.from(hash('sha256', key, 'latin1'), 'latin1');
   const inner = Buffer.alloc(BLOCK_SIZE + 512);
   const outer = Buffer.alloc(BLOCK_SIZE + 32);
+  let ascii = true;
   for (let i = 0; i < BLOCK_SIZE; i++) {
     inner[i] = (key[i] ?? 0) ^ 0x36;
     outer[i] = (key[i] ?? 0) ^ 0x5c;
+    if (inner[i]! >= 0x80) ascii = false;
   }
-  return { inner, outer };
+  return { innerText: ascii ? inner.toString('latin1', 0, BLOCK_SIZE) : undefined, inner, outer };
 }
 
 function preparedKeyFor(secret: string, hash: OneShotHash): PreparedKey {
@@ -54,37 +89,54 @@ function preparedKeyFor(secret: string, hash: OneShotHash): PreparedKey {
 }
 
 /** HMAC-SHA256 of a string under a string secret, over the one-shot hash. */
-function hmacOneShot(secret: string, data: string, hash: OneShotHash, encoding: 'base64url' | 'buffer'): string | Buffer {
+function hmacOneShot(secret: string, data: string, hash: OneShotHash, encoding: 'base64url' | 'latin1'): string {
   const prepared = preparedKeyFor(secret, hash);
-  const length = Buffer.byteLength(data, 'utf8');
-  if (BLOCK_SIZE + length > prepared.inner.length) {
-    const grown = Buffer.alloc(BLOCK_SIZE + length * 2);
-    prepared.inner.copy(grown, 0, 0, BLOCK_SIZE);
-    prepared.inner = grown;
+  let innerDigest: string;
+  if (prepared.innerText !== undefined) {
+    innerDigest = hash('sha256', prepared.innerText + data, 'latin1');
+  } else {
+    const length = Buffer.byteLength(data, 'utf8');
+    if (BLOCK_SIZE + length > prepared.inner.length) {
+      const grown = Buffer.alloc(BLOCK_SIZE + length * 2);
+      prepared.inner.copy(grown, 0, 0, BLOCK_SIZE);
+      prepared.inner = grown;
+    }
+    // The buffers are reused: this function is synchronous, so no two calls overlap.
+    prepared.inner.write(data, BLOCK_SIZE, 'utf8');
+    innerDigest = hash('sha256', prepared.inner.subarray(0, BLOCK_SIZE + length), 'latin1');
   }
-  // The buffers are reused: this function is synchronous, so no two calls overlap.
-  prepared.inner.write(data, BLOCK_SIZE, 'utf8');
-  const innerDigest = hash('sha256', prepared.inner.subarray(0, BLOCK_SIZE + length), 'buffer') as Buffer;
-  innerDigest.copy(prepared.outer, BLOCK_SIZE);
+  prepared.outer.write(innerDigest, BLOCK_SIZE, 'latin1');
   return hash('sha256', prepared.outer, encoding);
 }
 
 /** Runtime primitives backed by `node:crypto` and `Buffer` (Node, Bun, Deno). */
 export const runtime: RuntimePrimitives = {
   name: 'node',
-  hmacSha256Base64Url: (key, data) =>
-    oneShotHash !== undefined && typeof key === 'string'
-      ? (hmacOneShot(key, data, oneShotHash, 'base64url') as string)
-      : createHmac('sha256', asBuffer(key)).update(data).digest('base64url'),
-  hmacSha256: (key, data) =>
-    oneShotHash !== undefined && typeof key === 'string' && typeof data === 'string'
-      ? toUint8(hmacOneShot(key, data, oneShotHash, 'buffer') as Buffer)
-      : toUint8(createHmac('sha256', asBuffer(key)).update(asBuffer(data)).digest()),
-  sha256: (data) =>
-    oneShotHash !== undefined
-      ? toUint8(oneShotHash('sha256', asBuffer(data), 'buffer') as Buffer)
-      : toUint8(createHash('sha256').update(asBuffer(data)).digest()),
-  randomBytes: (length) => randomFillSync(new Uint8Array(length)),
+  hmacSha256Base64Url: (key, data) => {
+    const hash = hashFunction();
+    return hash !== null && typeof key === 'string'
+      ? hmacOneShot(key, data, hash, 'base64url')
+      : nodeCrypto().createHmac('sha256', asBuffer(key)).update(data).digest('base64url');
+  },
+  hmacSha256: (key, data) => {
+    const hash = hashFunction();
+    return hash !== null && typeof key === 'string' && typeof data === 'string'
+      ? toUint8(Buffer.from(hmacOneShot(key, data, hash, 'latin1'), 'latin1'))
+      : toUint8(nodeCrypto().createHmac('sha256', asBuffer(key)).update(asBuffer(data)).digest());
+  },
+  sha256: (data) => {
+    const hash = hashFunction();
+    return hash !== null
+      ? toUint8(Buffer.from(hash('sha256', asBuffer(data), 'latin1'), 'latin1'))
+      : toUint8(nodeCrypto().createHash('sha256').update(asBuffer(data)).digest());
+  },
+  sha256Base64: (data) => {
+    const hash = hashFunction();
+    return hash !== null
+      ? hash('sha256', asBuffer(data), 'base64')
+      : nodeCrypto().createHash('sha256').update(asBuffer(data)).digest('base64');
+  },
+  randomBytes: (length) => nodeCrypto().randomFillSync(new Uint8Array(length)),
   base64UrlEncodeString: (text) => Buffer.from(text, 'utf8').toString('base64url'),
   base64UrlDecodeToString: (encoded) => Buffer.from(encoded, 'base64url').toString('utf8'),
   base64UrlEncodeBytes: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url'),

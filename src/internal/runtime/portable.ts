@@ -68,6 +68,7 @@ export const runtime: RuntimePrimitives = {
   hmacSha256Base64Url: (key, data) => encode(hmacBytes(key, data), URL_ALPHABET, false),
   hmacSha256: hmacBytes,
   sha256: (data) => sha256(utf8(data)),
+  sha256Base64: (data) => encode(sha256(utf8(data)), ALPHABET, true),
   randomBytes: (length) => globalThis.crypto.getRandomValues(new Uint8Array(length)),
   base64UrlEncodeString: (text) => encode(encoder.encode(text), URL_ALPHABET, false),
   base64UrlDecodeToString: (encoded) => decoder.decode(decode(encoded)),

@@ -14,6 +14,8 @@ export interface RuntimePrimitives {
   hmacSha256(key: string | Uint8Array, data: string | Uint8Array): Uint8Array;
   /** SHA-256 digest. */
   sha256(data: string | Uint8Array): Uint8Array;
+  /** SHA-256 digest as standard, padded base64 (the webhook `sha256` claim). */
+  sha256Base64(data: string | Uint8Array): string;
   /** Cryptographically secure random bytes. */
   randomBytes(length: number): Uint8Array;
   /** UTF-8 string to unpadded base64url. */
