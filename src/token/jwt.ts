@@ -42,54 +42,63 @@ export function verifyHs256(token: unknown, params: Hs256VerifyParams): Verified
       `token is ${token.length} characters, more than the ${params.maxTokenLength} allowed; raise maxTokenLength if such tokens are expected`,
     );
   }
-  // One pass checks the shape: three non-empty base64url parts joined by dots.
-  if (!COMPACT_JWS.test(token)) {
-    const parts = token.split('.').length;
-    throw new TokenVerificationError(
-      'token_malformed',
-      parts === 3
-        ? 'token is not a JWT: a part is empty or not base64url'
-        : `token is not a JWT: expected three dot-separated parts, got ${parts}`,
-    );
-  }
+  // The happy path makes no separate pass over the text: the payload's alphabet is checked
+  // as it is decoded, the signature's by comparing it with the expected one, and the header
+  // is nearly always one of two known strings. Any failure on the way first rules out a
+  // malformed token, so the error reported is the same as if the whole shape were checked
+  // up front.
   const firstDot = token.indexOf('.');
   const secondDot = token.indexOf('.', firstDot + 1);
+  if (firstDot <= 0 || secondDot === -1 || token.indexOf('.', secondDot + 1) !== -1) throw malformed(token);
   const headerSegment = token.slice(0, firstDot);
   const payloadSegment = token.slice(firstDot + 1, secondDot);
   const signatureSegment = token.slice(secondDot + 1);
 
-  // Nearly every token carries one of two headers; skip decoding those.
-  const header = KNOWN_HS256_HEADERS.has(headerSegment) ? HS256_HEADER : decodeJsonObject(headerSegment, 'header');
+  const header = KNOWN_HS256_HEADERS.has(headerSegment) ? HS256_HEADER : decodeJsonObject(token, headerSegment, 'header');
   if (header['alg'] !== 'HS256') {
     const alg = typeof header['alg'] === 'string' ? header['alg'].slice(0, 16) : describe(header['alg']);
-    throw new TokenVerificationError(
-      'token_unsupported_algorithm',
-      `token is signed with ${JSON.stringify(alg)}; LiveKit accepts HS256 only`,
+    throw malformedOr(
+      token,
+      new TokenVerificationError('token_unsupported_algorithm', `token is signed with ${JSON.stringify(alg)}; LiveKit accepts HS256 only`),
     );
   }
   if (header['crit'] !== undefined) {
-    throw new TokenVerificationError('token_malformed', 'token header has a "crit" member, which LiveKit does not support');
+    throw malformedOr(
+      token,
+      new TokenVerificationError('token_malformed', 'token header has a "crit" member, which LiveKit does not support'),
+    );
   }
-  const payload = decodeJsonObject(payloadSegment, 'payload');
+  const payload = decodeJsonObject(token, payloadSegment, 'payload');
 
   const issuer = payload['iss'];
   if (typeof issuer !== 'string' || issuer === '') {
-    throw new TokenVerificationError('token_unknown_key', 'token has no "iss" claim naming the API key it was signed with');
+    throw malformedOr(
+      token,
+      new TokenVerificationError('token_unknown_key', 'token has no "iss" claim naming the API key it was signed with'),
+    );
   }
   const secret = params.secretFor(issuer);
   if (secret === undefined) {
-    throw new TokenVerificationError(
-      'token_unknown_key',
-      `token was issued for API key ${JSON.stringify(issuer.slice(0, 64))}, which this verifier does not hold`,
+    throw malformedOr(
+      token,
+      new TokenVerificationError(
+        'token_unknown_key',
+        `token was issued for API key ${JSON.stringify(issuer.slice(0, 64))}, which this verifier does not hold`,
+      ),
     );
   }
   const expected = runtime.hmacSha256Base64Url(secret, token.slice(0, secondDot));
   if (!constantTimeEqual(expected, signatureSegment)) {
-    throw new TokenVerificationError(
-      'token_bad_signature',
-      `token signature does not match the secret of API key ${JSON.stringify(issuer.slice(0, 64))}`,
+    throw malformedOr(
+      token,
+      new TokenVerificationError(
+        'token_bad_signature',
+        `token signature does not match the secret of API key ${JSON.stringify(issuer.slice(0, 64))}`,
+      ),
     );
   }
+  // From here every part is known to be base64url: the header and payload decoded
+  // strictly and the signature equals one we encoded.
 
   const exp = payload['exp'];
   if (typeof exp !== 'number' || !Number.isFinite(exp)) {
@@ -123,17 +132,35 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return difference === 0;
 }
 
-function decodeJsonObject(segment: string, part: 'header' | 'payload'): Record<string, unknown> {
+function decodeJsonObject(token: string, segment: string, part: 'header' | 'payload'): Record<string, unknown> {
+  const text = runtime.base64UrlDecodeToString(segment);
+  if (text === undefined) throw malformed(token);
   let value: unknown;
   try {
-    value = JSON.parse(runtime.base64UrlDecodeToString(segment));
+    value = JSON.parse(text);
   } catch (cause) {
-    throw new TokenVerificationError('token_malformed', `token ${part} is not base64url-encoded JSON`, { cause });
+    throw malformedOr(token, new TokenVerificationError('token_malformed', `token ${part} is not base64url-encoded JSON`, { cause }));
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TokenVerificationError('token_malformed', `token ${part} is not a JSON object`);
+    throw malformedOr(token, new TokenVerificationError('token_malformed', `token ${part} is not a JSON object`));
   }
   return value as Record<string, unknown>;
+}
+
+/** The error for a token that is not three non-empty base64url parts joined by dots. */
+function malformed(token: string): TokenVerificationError {
+  const parts = token.split('.').length;
+  return new TokenVerificationError(
+    'token_malformed',
+    parts === 3
+      ? 'token is not a JWT: a part is empty or not base64url'
+      : `token is not a JWT: expected three dot-separated parts, got ${parts}`,
+  );
+}
+
+/** `error`, unless the token is malformed: that is reported first, whatever else is wrong. */
+function malformedOr(token: string, error: TokenVerificationError): TokenVerificationError {
+  return COMPACT_JWS.test(token) ? error : malformed(token);
 }
 
 function describe(value: unknown): string {

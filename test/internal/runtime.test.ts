@@ -77,6 +77,44 @@ describe.each([nodeRuntime, portableRuntime])('runtime primitives: $name', (runt
     );
   });
 
+  // What a token part may be: unpadded base64url. Anything else is refused, never decoded
+  // leniently (Buffer skips foreign characters and reads only the low byte of non-ASCII).
+  const STRICT_BASE64URL = /^[A-Za-z0-9_-]*$/;
+  const decodesStrictly = (text: string) => STRICT_BASE64URL.test(text) && text.length % 4 !== 1;
+
+  it('decodes exactly the strings that are unpadded base64url', () => {
+    const alphabetAndNeighbours = fc.constantFrom(
+      ...'ABCXYZabcxyz0189-_+/=. \n\t$%é✓\u0100\u012d\u0141\u4e00\ud800'.split(''),
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: alphabetAndNeighbours }), fc.string({ unit: 'binary' })), (text) => {
+        const decoded = runtime.base64UrlDecodeToString(text);
+        if (decodesStrictly(text)) {
+          expect(decoded).toBe(Buffer.from(text, 'base64url').toString('utf8'));
+        } else {
+          expect(decoded).toBeUndefined();
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it.each([
+    ['a character Buffer would skip', 'eyJh$bGci'],
+    ['padding', 'eyJhbA=='],
+    ['standard base64 characters', 'ab+/'],
+    ['a non-ASCII character whose low byte is in the alphabet', 'ab\u012dd'],
+    ['a length no bytes encode to', 'abcde'],
+    ['whitespace', 'ab cd'],
+  ])('refuses %s', (_, text) => {
+    expect(runtime.base64UrlDecodeToString(text)).toBeUndefined();
+  });
+
+  it('decodes text longer than the scratch buffer', () => {
+    const text = 'ü✓'.repeat(10_000);
+    expect(runtime.base64UrlDecodeToString(Buffer.from(text).toString('base64url'))).toBe(text);
+  });
+
   it('returns the requested number of random bytes, different each time', () => {
     const a = runtime.randomBytes(16);
     const b = runtime.randomBytes(16);

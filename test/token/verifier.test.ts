@@ -155,6 +155,31 @@ describe('TokenVerifier', () => {
     expect(codeOf(() => verifier.verifySync(token))).toBe('token_malformed');
   });
 
+  // The verifier checks each part's alphabet as it decodes or compares it, not in a pass of
+  // its own; these tamper with a correctly signed token in ways a lenient base64url decoder
+  // would let through, and each must still come out as malformed, not as a bad signature.
+  describe('a correctly signed token with one part no longer base64url', () => {
+    const good = handMade({ iss: KEY, exp: NOW + 600, sub: 'alice' });
+    const [header, payload, signature] = good.split('.') as [string, string, string];
+    it.each([
+      ['a skipped character in the payload', `${header}.${payload.slice(0, 8)}$${payload.slice(8)}.${signature}`],
+      ['a non-ASCII twin of an alphabet character in the payload', `${header}.${payload.slice(0, 8)}\u012d${payload.slice(8)}.${signature}`],
+      ['padding on the payload', `${header}.${payload}==.${signature}`],
+      ['standard base64 in the signature', `${header}.${payload}.${signature.slice(0, -1)}+`],
+      ['whitespace in the signature', `${header}.${payload}.${signature.slice(0, 20)} ${signature.slice(20)}`],
+      ['a foreign character in a known header', `${header.slice(0, 4)}*${header.slice(4)}.${payload}.${signature}`],
+      ['an empty signature', `${header}.${payload}.`],
+    ])('%s', (_label, token) => {
+      expect(codeOf(() => verifier.verifySync(good, at()))).toBe('no error');
+      expect(codeOf(() => verifier.verifySync(token, at()))).toBe('token_malformed');
+    });
+
+    it('tells a wrong signature made of base64url apart from a malformed one', () => {
+      const flipped = signature.startsWith('A') ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
+      expect(codeOf(() => verifier.verifySync(`${header}.${payload}.${flipped}`, at()))).toBe('token_bad_signature');
+    });
+  });
+
   it('rejects a non-string token with a typed error', () => {
     expect(codeOf(() => verifier.verifySync(undefined as unknown as string))).toBe('token_malformed');
     expect(codeOf(() => verifier.verifySync({} as unknown as string))).toBe('token_malformed');

@@ -109,6 +109,29 @@ function hmacOneShot(secret: string, data: string, hash: OneShotHash, encoding: 
   return hash('sha256', prepared.outer, encoding);
 }
 
+// Decoding writes here first: tokens are small, and a fresh Buffer per call costs more
+// than the decoding. Synchronous use only, like the HMAC buffers.
+const decodeScratch = Buffer.allocUnsafe(8 * 1024);
+
+// Buffer's base64url decoder is lenient: it skips characters outside the alphabet (and
+// reads only the low byte of non-ASCII ones), stops at '=', and also takes '+' and '/'.
+// Rather than a regular expression over the text (slower than the decoding itself), the
+// checks below reject exactly what is not unpadded base64url: every character must be
+// ASCII (UTF-8 length equals string length), '+' and '/' are refused, and any character
+// skipped or stopped at leaves fewer bytes than the length promises.
+function decodeBase64UrlStrict(encoded: string): string | undefined {
+  const length = encoded.length;
+  if (length % 4 === 1 || Buffer.byteLength(encoded, 'utf8') !== length) return undefined;
+  if (encoded.includes('+') || encoded.includes('/')) return undefined;
+  const expected = (length * 3) >>> 2;
+  if (expected <= decodeScratch.length) {
+    if (decodeScratch.write(encoded, 0, 'base64url') !== expected) return undefined;
+    return decodeScratch.toString('utf8', 0, expected);
+  }
+  const bytes = Buffer.from(encoded, 'base64url');
+  return bytes.length === expected ? bytes.toString('utf8') : undefined;
+}
+
 /** Runtime primitives backed by `node:crypto` and `Buffer` (Node, Bun, Deno). */
 export const runtime: RuntimePrimitives = {
   name: 'node',
@@ -138,7 +161,7 @@ export const runtime: RuntimePrimitives = {
   },
   randomBytes: (length) => nodeCrypto().randomFillSync(new Uint8Array(length)),
   base64UrlEncodeString: (text) => Buffer.from(text, 'utf8').toString('base64url'),
-  base64UrlDecodeToString: (encoded) => Buffer.from(encoded, 'base64url').toString('utf8'),
+  base64UrlDecodeToString: decodeBase64UrlStrict,
   base64UrlEncodeBytes: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url'),
   base64Encode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
   base64Decode: (encoded) => toUint8(Buffer.from(encoded, 'base64')),

@@ -58,6 +58,30 @@ function decode(encoded: string): Uint8Array {
   return out.subarray(0, length);
 }
 
+const URL_DECODE = new Int16Array(128).fill(-1);
+for (let i = 0; i < 64; i++) URL_DECODE[URL_ALPHABET.charCodeAt(i)] = i;
+
+/** Unpadded base64url to bytes; undefined for any character outside its alphabet or a length no bytes encode to. */
+function decodeBase64UrlStrict(encoded: string): Uint8Array | undefined {
+  if (encoded.length % 4 === 1) return undefined;
+  const out = new Uint8Array((encoded.length * 3) >>> 2);
+  let length = 0;
+  let buffer = 0;
+  let bits = 0;
+  for (let i = 0; i < encoded.length; i++) {
+    const code = encoded.charCodeAt(i);
+    const value = code < 128 ? URL_DECODE[code]! : -1;
+    if (value < 0) return undefined;
+    buffer = ((buffer << 6) | value) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[length++] = (buffer >> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
 function hmacBytes(key: string | Uint8Array, data: string | Uint8Array): Uint8Array {
   return hmac(sha256, utf8(key), utf8(data));
 }
@@ -71,7 +95,10 @@ export const runtime: RuntimePrimitives = {
   sha256Base64: (data) => encode(sha256(utf8(data)), ALPHABET, true),
   randomBytes: (length) => globalThis.crypto.getRandomValues(new Uint8Array(length)),
   base64UrlEncodeString: (text) => encode(encoder.encode(text), URL_ALPHABET, false),
-  base64UrlDecodeToString: (encoded) => decoder.decode(decode(encoded)),
+  base64UrlDecodeToString: (encoded) => {
+    const bytes = decodeBase64UrlStrict(encoded);
+    return bytes === undefined ? undefined : decoder.decode(bytes);
+  },
   base64UrlEncodeBytes: (bytes) => encode(bytes, URL_ALPHABET, false),
   base64Encode: (bytes) => encode(bytes, ALPHABET, true),
   base64Decode: decode,

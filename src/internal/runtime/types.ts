@@ -20,8 +20,13 @@ export interface RuntimePrimitives {
   randomBytes(length: number): Uint8Array;
   /** UTF-8 string to unpadded base64url. */
   base64UrlEncodeString(text: string): string;
-  /** Unpadded base64url (already checked to use only its alphabet) to a UTF-8 string. */
-  base64UrlDecodeToString(encoded: string): string;
+  /**
+   * Unpadded base64url to a UTF-8 string, or undefined when `encoded` is not unpadded
+   * base64url (a character outside `A–Z a–z 0–9 - _`, padding, or a length that no byte
+   * string encodes to). The check is this function's job so that callers need no
+   * separate pass over the text.
+   */
+  base64UrlDecodeToString(encoded: string): string | undefined;
   /** Bytes to unpadded base64url. */
   base64UrlEncodeBytes(bytes: Uint8Array): string;
   /** Bytes to standard, padded base64. */
