@@ -2,6 +2,7 @@
 // surface is AccessToken (signing) and TokenVerifier (verifying).
 import { runtime } from '#runtime';
 import { TokenVerificationError } from './errors.js';
+import { stringifyJson } from './serialize.js';
 
 /** base64url of `{"alg":"HS256","typ":"JWT"}`, precomputed: every token starts with it. */
 const HEADER_SEGMENT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';
@@ -12,7 +13,12 @@ const HS256_HEADER: Readonly<Record<string, unknown>> = Object.freeze({ alg: 'HS
 
 /** Signs `payload` as a compact HS256 JWS. The payload is serialised as it is given. */
 export function signHs256(payload: object, secret: string): string {
-  const signingInput = `${HEADER_SEGMENT}.${runtime.base64UrlEncodeString(JSON.stringify(payload))}`;
+  return signHs256Json(stringifyJson(payload), secret);
+}
+
+/** Signs a payload already serialised as a JSON object. */
+export function signHs256Json(payloadJson: string, secret: string): string {
+  const signingInput = `${HEADER_SEGMENT}.${runtime.base64UrlEncodeString(payloadJson)}`;
   return `${signingInput}.${runtime.hmacSha256Base64Url(secret, signingInput)}`;
 }
 

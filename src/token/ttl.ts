@@ -54,12 +54,23 @@ export function parseDurationSeconds(text: string): number | undefined {
   return amount * UNIT_SECONDS[unit[0]!]!;
 }
 
+// Programs mint with one or two ttl strings over and over ('1h', '10m'); remembering what
+// they parse to saves the regular expressions on every token. Only valid strings are kept,
+// and the map is emptied when full so that a caller with endless distinct strings cannot
+// grow it.
+const parsedTtls = new Map<string, number>();
+const PARSED_TTL_LIMIT = 64;
+
 /**
  * Converts a ttl to whole seconds. Throws a RangeError for zero, negative, non-finite or
  * sub-second lifetimes and a TypeError for strings that are not durations — including
  * unit-less ones like `'3600'`, which vercel/ms would read as milliseconds.
  */
 export function ttlToSeconds(ttl: Ttl, what = 'ttl'): number {
+  if (typeof ttl === 'string') {
+    const cached = parsedTtls.get(ttl);
+    if (cached !== undefined) return cached;
+  }
   let seconds: number;
   if (typeof ttl === 'number') {
     seconds = ttl;
@@ -81,5 +92,10 @@ export function ttlToSeconds(ttl: Ttl, what = 'ttl'): number {
   if (!Number.isFinite(seconds) || seconds < 1) {
     throw new RangeError(`${what} must be at least 1 second and finite, got ${formatValue(ttl)}`);
   }
-  return Math.floor(seconds);
+  const whole = Math.floor(seconds);
+  if (typeof ttl === 'string') {
+    if (parsedTtls.size >= PARSED_TTL_LIMIT) parsedTtls.clear();
+    parsedTtls.set(ttl, whole);
+  }
+  return whole;
 }

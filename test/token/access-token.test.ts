@@ -1,7 +1,9 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RoomConfiguration, RoomAgentDispatch, TrackSource, ParticipantInfo_Kind } from '@livekit/protocol';
+import fc from 'fast-check';
 import { AccessToken, TokenVerifier } from '../../src/token/index.js';
+import { TRACK_SOURCES, VIDEO_GRANT_FIELD_TYPES } from '../../src/token/grants.js';
 
 const KEY = 'api-key';
 const SECRET = 'a-secret-of-reasonable-length-0123456789';
@@ -295,5 +297,72 @@ describe('AccessToken', () => {
   it('exposes what it will sign through toClaims without signing', () => {
     const at = new AccessToken(KEY, SECRET, { identity: 'a', ttl: 60 });
     expect(at.toClaims(1000)).toEqual({ iss: KEY, sub: 'a', nbf: 1000, exp: 1060 });
+  });
+});
+
+// toJwt() writes its claims straight to JSON instead of stringifying toClaims(); the bytes
+// signed must be exactly JSON.stringify of those claims, whatever the token holds.
+describe('the payload toJwt signs', () => {
+  const text = fc.string({ unit: 'binary', maxLength: 12 });
+  const optional = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
+  const grantFields = Object.keys(VIDEO_GRANT_FIELD_TYPES) as (keyof typeof VIDEO_GRANT_FIELD_TYPES)[];
+  const videoGrant = fc.record(
+    Object.fromEntries(
+      grantFields.map((field) => [
+        field,
+        field === 'canPublishSources'
+          ? fc.subarray([...TRACK_SOURCES])
+          : VIDEO_GRANT_FIELD_TYPES[field] === 'boolean'
+            ? fc.boolean()
+            : text,
+      ]),
+    ),
+    { requiredKeys: [] },
+  );
+  const tokenSetup = fc.record({
+    identity: optional(text.filter((identity) => identity !== '')),
+    name: optional(text),
+    metadata: optional(text),
+    attributes: optional(fc.dictionary(text, text, { maxKeys: 4 })),
+    kind: optional(fc.constantFrom('standard', 'agent', 'sip', 'egress', 'ingress')),
+    video: optional(videoGrant),
+    sip: optional(fc.record({ admin: fc.boolean(), call: fc.boolean() }, { requiredKeys: [] })),
+    agent: optional(fc.record({ admin: fc.boolean() }, { requiredKeys: [] })),
+    sha256: optional(text),
+    roomPreset: optional(text),
+    roomConfig: optional(fc.dictionary(text, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 })),
+  });
+
+  it('is JSON.stringify(toClaims()) for any token', () => {
+    fc.assert(
+      fc.property(tokenSetup, (setup) => {
+        const at = new AccessToken(KEY, SECRET, {
+          ...(setup.identity !== undefined && { identity: setup.identity }),
+          ...(setup.name !== undefined && { name: setup.name }),
+          ...(setup.metadata !== undefined && { metadata: setup.metadata }),
+          ...(setup.attributes !== undefined && { attributes: setup.attributes }),
+          ...(setup.kind !== undefined && { kind: setup.kind }),
+        });
+        if (setup.video !== undefined) at.addGrant({ ...setup.video, ...(setup.identity === undefined && { roomJoin: false }) });
+        if (setup.sip !== undefined) at.addSIPGrant(setup.sip);
+        if (setup.agent !== undefined) at.addAgentGrant(setup.agent);
+        if (setup.sha256 !== undefined) at.sha256 = setup.sha256;
+        if (setup.roomPreset !== undefined) at.roomPreset = setup.roomPreset;
+        if (setup.roomConfig !== undefined) at.roomConfig = setup.roomConfig;
+        const [, payload] = at.toJwt().split('.');
+        expect(Buffer.from(payload!, 'base64url').toString('utf8')).toBe(JSON.stringify(at.toClaims(NOW / 1000)));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('is JSON.stringify(toClaims()) for a RoomConfiguration message and kind details', () => {
+    const at = new AccessToken(KEY, SECRET, { identity: 'agent-1', kind: ParticipantInfo_Kind.AGENT });
+    at.kindDetails = ['cloud_agent', 'forwarded'];
+    at.roomConfig = new RoomConfiguration({ name: 'r', emptyTimeout: 30, agents: [new RoomAgentDispatch({ agentName: 'a' })] });
+    at.addInferenceGrant({ perform: true });
+    at.addObservabilityGrant({ write: true });
+    const [, payload] = at.toJwt().split('.');
+    expect(Buffer.from(payload!, 'base64url').toString('utf8')).toBe(JSON.stringify(at.toClaims(NOW / 1000)));
   });
 });

@@ -79,4 +79,21 @@ describe('ttlToSeconds', () => {
   it('names the option in its errors', () => {
     expect(() => ttlToSeconds('later', 'clockTolerance')).toThrow(/clockTolerance/);
   });
+
+  // Parsed strings are remembered; the memory must never change an answer.
+  it('gives the same answers from its memory of parsed strings, however many it has seen', () => {
+    const strings = Array.from({ length: 200 }, (_, i) => `${i + 1}m`);
+    for (let round = 0; round < 3; round++) {
+      for (const [i, text] of strings.entries()) expect(ttlToSeconds(text)).toBe((i + 1) * 60);
+    }
+    expect(ttlToSeconds('10h')).toBe(36_000);
+    expect(ttlToSeconds('10h')).toBe(36_000);
+  });
+
+  it('keeps refusing an invalid string however often it is passed, naming the option each time', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(() => ttlToSeconds('3600')).toThrow(/no unit/);
+      expect(() => ttlToSeconds('0s', 'clockTolerance')).toThrow(/clockTolerance must be at least 1 second/);
+    }
+  });
 });
