@@ -1,17 +1,22 @@
 // Builds dist/esm (ES modules) and dist/cjs (CommonJS) from the same sources.
 //
-// JavaScript: rolldown, one build with every entry point and code splitting, written twice
-// (ESM and CJS) with the same chunks. Each entry point is one small file; the code entries
-// share lives in shared chunks (dist/*/chunks/), so every class exists once and `instanceof`
-// works across `livekit-server-api`, `/token` and `/testing`. A cold import loads a handful
-// of modules instead of one per source file. Not minified (readable stack traces), with
-// source maps back to src/.
+// JavaScript: rolldown, in two parts, each written twice (ESM and CJS).
 //
-// Kept external, resolved by the consumer's runtime: the dependencies, node: builtins, and
-// `#runtime`, so that the root package.json `imports` still chooses node:crypto or the
-// portable primitives by condition. The two runtime providers are entries of their own at
-// the paths `imports` names (dist/*/internal/runtime/{node,portable}). The command line's
-// room commands stay a separate chunk behind import(): `token`/`verify` load no protocol code.
+// 1. The token file, once per runtime provider: dist/*/token/index (node:crypto and Buffer)
+//    and dist/*/token/portable (@noble/hashes), each ONE file holding the token API, its
+//    internals and the runtime primitives (src/token/bundle.ts). `livekit-server-api/token`
+//    resolves to one of them by package.json `exports` condition. A cold import then loads
+//    a single module: every extra ES module costs a millisecond or more, and the /token
+//    entry exists for cold starts.
+// 2. Everything else (the root, /testing, the command line), with code splitting between
+//    them. Imports of the token modules, the shared errors, env and `#runtime` become imports
+//    of `#token`, which package.json `imports` resolves by the same conditions to the same
+//    token file: so every class exists once and `instanceof` works across entries. The
+//    command line's room commands stay a chunk behind import(): `token`/`verify` load no
+//    protocol code.
+//
+// Kept external: the dependencies and node: builtins. Not minified (readable stack traces),
+// with source maps back to src/.
 //
 // Declarations: tsc, types only, per source file as before. The CommonJS ones get .d.cts
 // extensions (and their relative specifiers are rewritten to match) so that the root
@@ -19,69 +24,91 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { rolldown } from 'rolldown';
 
 const require = createRequire(import.meta.url);
 const tsc = require.resolve('typescript/bin/tsc');
 
-const input = {
-  index: 'src/index.ts',
-  'token/index': 'src/token/index.ts',
-  'testing/index': 'src/testing/index.ts',
-  'cli/main': 'src/cli/main.ts',
-  'internal/runtime/node': 'src/internal/runtime/node.ts',
-  'internal/runtime/portable': 'src/internal/runtime/portable.ts',
-};
-
-// Everything not ours: bare specifiers (dependencies, `#runtime`) and node: builtins.
-const external = (id) => !id.startsWith('.') && !isAbsolute(id);
-
-// What the /token entry needs, in one chunk: the fewer modules a cold import loads, the
-// faster it is (each ES module costs about a millisecond on top of its code).
-const tokenChunk = { name: 'token', test: /[\\/]src[\\/](?:token[\\/]|errors\.ts$|internal[\\/]env\.ts$)/ };
-
 const formats = [
   { dir: 'dist/esm', format: 'esm', ext: 'js' },
   { dir: 'dist/cjs', format: 'cjs', ext: 'cjs' },
 ];
 
-async function bundle() {
-  const build = await rolldown({
-    input,
-    external,
-    platform: 'node',
-    tsconfig: 'tsconfig.build.json',
-    // A bundler warning (an unresolved import, a missing export…) fails the build.
-    onLog(level, log, handler) {
-      if (level === 'warn') throw new Error(`rolldown: ${log.message}`);
-      handler(level, log);
-    },
-  });
+// Everything not ours: bare specifiers (dependencies) and node: builtins.
+const isExternal = (id) => !id.startsWith('.') && !isAbsolute(id) && !id.startsWith('#');
+
+// The modules the token file owns. Outside it they are reached through `#token` only.
+const TOKEN_OWNED = /[\\/]src[\\/](?:token[\\/]|errors\.ts$|internal[\\/]env\.ts$|internal[\\/]runtime[\\/])/;
+
+const providers = { index: 'src/internal/runtime/node.ts', portable: 'src/internal/runtime/portable.ts' };
+
+const failOnWarning = (level, log, handler) => {
+  // A bundler warning (an unresolved import, a missing export…) fails the build.
+  if (level === 'warn') throw new Error(`rolldown: ${log.message}`);
+  handler(level, log);
+};
+
+const outputOptions = {
+  sourcemap: true,
+  // The maps point at src/, which the package ships: no second copy of it inside them.
+  sourcemapExcludeSources: true,
+  minify: false,
+  comments: { legal: true, annotation: true, jsdoc: false },
+  // CommonJS `exports` as tsc emitted them: named exports only, marked `__esModule`.
+  exports: 'named',
+  esModule: true,
+};
+
+async function write(build, options) {
   try {
-    for (const { dir, format, ext } of formats) {
-      await build.write({
-        dir,
-        format,
-        entryFileNames: `[name].${ext}`,
-        chunkFileNames: `chunks/[name].${ext}`,
-        codeSplitting: { groups: [tokenChunk] },
-        sourcemap: true,
-        // The maps point at src/, which the package ships: no second copy of it inside them.
-        sourcemapExcludeSources: true,
-        minify: false,
-        comments: { legal: true, annotation: true, jsdoc: false },
-        // CommonJS `exports` as tsc emitted them: named exports only, marked `__esModule`.
-        exports: 'named',
-        esModule: true,
-      });
-    }
+    for (const { dir, format, ext } of formats) await build.write({ ...outputOptions, ...options(ext), dir, format });
   } finally {
     await build.close();
   }
+}
+
+/** Part 1: the token file for one runtime provider, `#runtime` bound to that provider. */
+async function bundleToken(name, provider) {
+  const build = await rolldown({
+    input: { [`token/${name}`]: 'src/token/bundle.ts' },
+    external: isExternal,
+    platform: 'node',
+    tsconfig: 'tsconfig.build.json',
+    onLog: failOnWarning,
+    plugins: [{ name: 'runtime-provider', resolveId: (id) => (id === '#runtime' ? resolve(provider) : null) }],
+  });
+  await write(build, (ext) => ({ entryFileNames: `[name].${ext}` }));
+}
+
+/** Part 2: the other entries, reaching the token file through `#token`. */
+async function bundleRest() {
+  const build = await rolldown({
+    input: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'cli/main': 'src/cli/main.ts' },
+    external: isExternal,
+    platform: 'node',
+    tsconfig: 'tsconfig.build.json',
+    onLog: failOnWarning,
+    plugins: [
+      {
+        name: 'token-file',
+        resolveId(id, importer) {
+          if (id === '#runtime' || id === '#token') return { id: '#token', external: true };
+          if (importer === undefined || !id.startsWith('.')) return null;
+          const target = resolve(dirname(importer), id).replace(/\.js$/, '.ts');
+          return TOKEN_OWNED.test(target) ? { id: '#token', external: true } : null;
+        },
+      },
+    ],
+  });
+  await write(build, (ext) => ({ entryFileNames: `[name].${ext}`, chunkFileNames: `chunks/[name].${ext}` }));
   chmodSync('dist/esm/cli/main.js', 0o755);
   chmodSync('dist/cjs/cli/main.cjs', 0o755);
+}
+
+async function bundle() {
+  await Promise.all([...Object.entries(providers).map(([name, provider]) => bundleToken(name, provider)), bundleRest()]);
 }
 
 const run = promisify(execFile);

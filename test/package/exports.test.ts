@@ -44,15 +44,17 @@ describe('the built package', () => {
     expect(out).toBe('string');
   });
 
-  it('shares classes between the root and the /token entry, in both module systems', () => {
+  it.each([[[]], [['-C', 'workerd']]])('shares classes between the root and the /token entry, in both module systems (%j)', (flags) => {
     expect(
       esm(
         "import * as rootApi from 'livekit-server-api'; import * as tokenApi from 'livekit-server-api/token'; console.log(rootApi.AccessToken === tokenApi.AccessToken && rootApi.TokenVerificationError === tokenApi.TokenVerificationError)",
+        flags,
       ),
     ).toBe('true');
     expect(
       cjs(
         "console.log(require('livekit-server-api').TokenVerifier === require('livekit-server-api/token').TokenVerifier)",
+        flags,
       ),
     ).toBe('true');
   });
@@ -85,31 +87,34 @@ describe('the built package', () => {
     expect(sources).toContain('src/token/verifier.ts');
   });
 
-  it('reaches no @livekit/protocol import from the /token entry (ES modules, static graph)', () => {
-    const seen = new Set<string>();
-    const bare = new Set<string>();
-    const visit = (file: string) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      const source = readFileSync(file, 'utf8');
-      for (const match of source.matchAll(
-        /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
-      )) {
-        const specifier = match[1] ?? match[2] ?? match[3]!;
-        if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
-        else if (specifier === '#runtime') {
-          visit(join(root, 'dist/esm/internal/runtime/node.js'));
-          visit(join(root, 'dist/esm/internal/runtime/portable.js'));
-        } else bare.add(specifier);
-      }
-    };
-    visit(join(root, 'dist/esm/token/index.js'));
-    const sources = [...seen].flatMap(sourcesOf);
-    expect(sources).toContain('src/token/access-token.ts');
-    expect(sources).toContain('src/token/verifier.ts');
-    expect(sources).toContain('src/internal/runtime/node.ts');
-    expect(sources).toContain('src/internal/runtime/portable.ts');
-    expect([...bare].filter((s) => s.startsWith('@livekit') || s.startsWith('@bufbuild'))).toEqual([]);
+  it('reaches no @livekit/protocol import from either /token file (ES modules, static graph)', () => {
+    for (const [file, provider] of [
+      ['dist/esm/token/index.js', 'src/internal/runtime/node.ts'],
+      ['dist/esm/token/portable.js', 'src/internal/runtime/portable.ts'],
+    ] as const) {
+      const seen = new Set<string>();
+      const bare = new Set<string>();
+      const visit = (path: string) => {
+        if (seen.has(path)) return;
+        seen.add(path);
+        const source = readFileSync(path, 'utf8');
+        for (const match of source.matchAll(
+          /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+        )) {
+          const specifier = match[1] ?? match[2] ?? match[3]!;
+          if (specifier.startsWith('.')) visit(resolve(dirname(path), specifier));
+          else bare.add(specifier);
+        }
+      };
+      visit(join(root, file));
+      // One file: a cold import of /token loads a single module of ours.
+      expect(seen.size).toBe(1);
+      const sources = [...seen].flatMap(sourcesOf);
+      expect(sources).toContain('src/token/access-token.ts');
+      expect(sources).toContain('src/token/verifier.ts');
+      expect(sources).toContain(provider);
+      expect([...bare].filter((s) => s.startsWith('@livekit') || s.startsWith('@bufbuild') || s.startsWith('#'))).toEqual([]);
+    }
   });
 
   it('reads no LIVEKIT_ environment variable at import time', () => {
@@ -119,15 +124,19 @@ describe('the built package', () => {
     expect(esm(code)).toBe('[]');
   });
 
-  it('uses node:crypto on Node and the portable primitives under edge conditions', () => {
-    const which = (flags: string[]) =>
+  it('uses node:crypto on Node and the portable primitives under edge conditions, for every entry', () => {
+    // Which token file a program loads, whichever entry it starts from: the root and
+    // /testing reach it through `#token`, which must pick the same file as /token.
+    const which = (entry: string, flags: string[]) =>
       cjs(
-        "require('livekit-server-api/token'); console.log(Object.keys(require.cache).filter((f) => f.includes('internal/runtime/')).map((f) => f.split('/').pop()).join(','))",
+        `require('${entry}'); console.log(Object.keys(require.cache).filter((f) => f.includes('dist/cjs/token/')).map((f) => f.split('/').pop()).join(','))`,
         flags,
       );
-    expect(which([])).toBe('node.cjs');
-    expect(which(['-C', 'workerd'])).toBe('portable.cjs');
-    expect(which(['-C', 'edge-light'])).toBe('portable.cjs');
+    for (const entry of ['livekit-server-api/token', 'livekit-server-api', 'livekit-server-api/testing']) {
+      expect(which(entry, [])).toBe('index.cjs');
+      expect(which(entry, ['-C', 'workerd'])).toBe('portable.cjs');
+      expect(which(entry, ['-C', 'edge-light'])).toBe('portable.cjs');
+    }
   });
 
   // node:crypto drags in Node's streams (several ms cold), so the /token entry defers it to
