@@ -172,6 +172,13 @@ describe('the built package', () => {
     ).toBe(expected);
   });
 
+  it('signs and verifies without a global Buffer, in both module systems', () => {
+    const preload = ['--require', join(root, 'test/fixtures/no-global-buffer.cjs')];
+    const roundTrip = "const at = new AccessToken('k', 's', { identity: 'ü' }); const claims = new TokenVerifier('k', 's').verifySync(at.toJwt()); console.log(typeof Buffer, claims.sub)";
+    expect(esm(`const { AccessToken, TokenVerifier } = await import('livekit-server-api/token'); ${roundTrip}`, preload)).toBe('undefined ü');
+    expect(cjs(`const { AccessToken, TokenVerifier } = require('livekit-server-api/token'); ${roundTrip}`, preload)).toBe('undefined ü');
+  });
+
   it('mints byte-identical tokens under the node and the edge conditions', () => {
     const code =
       "const { AccessToken } = require('livekit-server-api/token'); const at = new AccessToken('k', 's', { identity: 'ü', metadata: '✓' }); console.log(at.toJwt())";

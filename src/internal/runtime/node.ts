@@ -1,26 +1,31 @@
-import { Buffer } from 'node:buffer';
 import { createRequire } from 'node:module';
+import type * as NodeBufferModule from 'node:buffer';
 import type * as NodeCryptoModule from 'node:crypto';
 import type { RuntimePrimitives } from './types.js';
 
 type NodeCrypto = typeof NodeCryptoModule;
 
-// `node:crypto` is loaded on first use, not at import. Loading it pulls in Node's stream
-// machinery, about 4–6 ms on a cold start, which is most of what importing the /token
-// entry would otherwise cost; a program that never signs or verifies never pays it, and
-// one that does pays it once either way. `process.getBuiltinModule` (Node ≥ 20.16, Bun,
-// Deno) loads a built-in synchronously from ES modules; older Node goes through require.
+// Built-ins are reached without import statements: every `import … from 'node:…'` in an
+// ES module costs about half a millisecond on a cold start (Node builds a module namespace
+// for it), and node:crypto several more (it pulls in Node's streams). A program that never
+// signs or verifies never loads node:crypto; one that does loads it once, on first use.
+// `process.getBuiltinModule` (Node ≥ 20.16 and ≥ 22.3, Bun, Deno) loads a built-in
+// synchronously from ES modules; older Node goes through require.
+function builtin(id: string): unknown {
+  const getBuiltinModule = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  return typeof getBuiltinModule === 'function'
+    ? getBuiltinModule.call(process, id)
+    : // A built-in resolves the same from anywhere: any absolute base path will do.
+      createRequire(`${process.cwd()}/`)(id);
+}
+
+// Node, Bun and Deno (for npm packages) all have Buffer as a global.
+const Buffer: typeof NodeBufferModule.Buffer =
+  (globalThis as { Buffer?: typeof NodeBufferModule.Buffer }).Buffer ?? (builtin('node:buffer') as typeof NodeBufferModule).Buffer;
+
 let loadedCrypto: NodeCrypto | undefined;
 function nodeCrypto(): NodeCrypto {
-  if (loadedCrypto === undefined) {
-    const getBuiltinModule = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
-    loadedCrypto = (
-      typeof getBuiltinModule === 'function'
-        ? getBuiltinModule.call(process, 'node:crypto')
-        : // A built-in resolves the same from anywhere: any absolute base path will do.
-          createRequire(`${process.cwd()}/`)('node:crypto')
-    ) as NodeCrypto;
-  }
+  loadedCrypto ??= builtin('node:crypto') as NodeCrypto;
   return loadedCrypto;
 }
 
