@@ -110,9 +110,12 @@ describe.each([nodeRuntime, portableRuntime])('runtime primitives: $name', (runt
     expect(runtime.base64UrlDecodeToString(text)).toBeUndefined();
   });
 
-  it('decodes text longer than the scratch buffer', () => {
-    const text = 'ü✓'.repeat(10_000);
-    expect(runtime.base64UrlDecodeToString(Buffer.from(text).toString('base64url'))).toBe(text);
+  it('encodes and decodes text longer than the scratch buffer', () => {
+    for (const text of ['ü✓'.repeat(10_000), 'x'.repeat(2731), 'x'.repeat(2732), '✓'.repeat(2731), '😀'.repeat(1400)]) {
+      const encoded = Buffer.from(text).toString('base64url');
+      expect(runtime.base64UrlEncodeString(text)).toBe(encoded);
+      expect(runtime.base64UrlDecodeToString(encoded)).toBe(text);
+    }
   });
 
   it('returns the requested number of random bytes, different each time', () => {

@@ -114,9 +114,15 @@ function hmacOneShot(secret: string, data: string, hash: OneShotHash, encoding: 
   return hash('sha256', prepared.outer, encoding);
 }
 
-// Decoding writes here first: tokens are small, and a fresh Buffer per call costs more
-// than the decoding. Synchronous use only, like the HMAC buffers.
-const decodeScratch = Buffer.allocUnsafe(8 * 1024);
+// Encoding and decoding go through here: tokens are small, and a fresh Buffer per call
+// costs more than the conversion. Synchronous use only, like the HMAC buffers.
+const scratch = Buffer.allocUnsafe(8 * 1024);
+
+function encodeBase64UrlString(text: string): string {
+  // Three UTF-8 bytes per UTF-16 unit at most, so a text this short always fits.
+  if (text.length * 3 > scratch.length) return Buffer.from(text, 'utf8').toString('base64url');
+  return scratch.toString('base64url', 0, scratch.write(text, 0, 'utf8'));
+}
 
 // Buffer's base64url decoder is lenient: it skips characters outside the alphabet (and
 // reads only the low byte of non-ASCII ones), stops at '=', and also takes '+' and '/'.
@@ -129,9 +135,9 @@ function decodeBase64UrlStrict(encoded: string): string | undefined {
   if (length % 4 === 1 || Buffer.byteLength(encoded, 'utf8') !== length) return undefined;
   if (encoded.includes('+') || encoded.includes('/')) return undefined;
   const expected = (length * 3) >>> 2;
-  if (expected <= decodeScratch.length) {
-    if (decodeScratch.write(encoded, 0, 'base64url') !== expected) return undefined;
-    return decodeScratch.toString('utf8', 0, expected);
+  if (expected <= scratch.length) {
+    if (scratch.write(encoded, 0, 'base64url') !== expected) return undefined;
+    return scratch.toString('utf8', 0, expected);
   }
   const bytes = Buffer.from(encoded, 'base64url');
   return bytes.length === expected ? bytes.toString('utf8') : undefined;
@@ -165,7 +171,7 @@ export const runtime: RuntimePrimitives = {
       : nodeCrypto().createHash('sha256').update(asBuffer(data)).digest('base64');
   },
   randomBytes: (length) => nodeCrypto().randomFillSync(new Uint8Array(length)),
-  base64UrlEncodeString: (text) => Buffer.from(text, 'utf8').toString('base64url'),
+  base64UrlEncodeString: encodeBase64UrlString,
   base64UrlDecodeToString: decodeBase64UrlStrict,
   base64UrlEncodeBytes: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url'),
   base64Encode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
