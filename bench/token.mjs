@@ -2,6 +2,8 @@
 // the same process, with the same inputs. The peer's toJwt and verify are async and awaited.
 // Ours: toJwt is synchronous by design and called so; verify is measured through the async
 // drop-in `verify` (awaited like the peer's) and, as an extra row, `verifySync`.
+import { Buffer } from 'node:buffer';
+import { hash } from 'node:crypto';
 import * as peer from 'livekit-server-sdk';
 import * as ours from '../dist/esm/index.js';
 import { median, opsPerSecond, report } from './lib.mjs';
@@ -33,6 +35,38 @@ async function peerMint() {
   const at = new peer.AccessToken(KEY, SECRET, OPTIONS);
   at.addGrant(GRANT);
   return at.toJwt();
+}
+
+// The floor: what HS256 alone costs on Node with node:crypto (which the token API must use
+// there), with no API around it: a payload already serialised, a key already prepared,
+// two one-shot hashes, base64url. No SDK can mint or verify faster than this on this
+// machine; printed beside the peer so a ratio target can be read against it.
+function bareHs256(secret) {
+  const key = Buffer.alloc(64);
+  Buffer.from(secret).copy(key);
+  const ipad = Buffer.alloc(64);
+  const outer = Buffer.alloc(96);
+  for (let i = 0; i < 64; i++) {
+    ipad[i] = key[i] ^ 0x36;
+    outer[i] = key[i] ^ 0x5c;
+  }
+  const ipadText = ipad.toString('latin1');
+  const mac = (input) => {
+    outer.write(hash('sha256', ipadText + input, 'latin1'), 64, 'latin1');
+    return hash('sha256', outer, 'base64url');
+  };
+  const header = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';
+  return {
+    sign(payloadJson) {
+      const input = `${header}.${Buffer.from(payloadJson).toString('base64url')}`;
+      return `${input}.${mac(input)}`;
+    },
+    verify(token) {
+      const dot = token.lastIndexOf('.');
+      if (mac(token.slice(0, dot)) !== token.slice(dot + 1)) throw new Error('bench: bad signature');
+      return JSON.parse(Buffer.from(token.slice(token.indexOf('.') + 1, dot), 'base64url').toString());
+    },
+  };
 }
 
 export async function run() {
@@ -70,6 +104,27 @@ export async function run() {
     ...verify,
     higherIsBetter: true,
     target: '≥ 8x',
+  });
+
+  // The floor rows: the same payload as a fixed string, signed and checked by bareHs256.
+  const bare = bareHs256(SECRET);
+  const payloadJson = Buffer.from(token.split('.')[1], 'base64url').toString();
+  if (bare.sign(payloadJson) !== token || bare.verify(token).sub !== 'participant-42') {
+    throw new Error('bench: the bare HS256 floor does not reproduce our token');
+  }
+  report({
+    section: 'token',
+    metric: 'floor: bare HS256 sign of a fixed payload (no API)',
+    unit: 'ops/s',
+    ...(await compare(() => bare.sign(payloadJson), peerMint)),
+    higherIsBetter: true,
+  });
+  report({
+    section: 'token',
+    metric: 'floor: bare HS256 check + JSON.parse (no API, no claim checks)',
+    unit: 'ops/s',
+    ...(await compare(() => bare.verify(token), () => peerVerifier.verify(token))),
+    higherIsBetter: true,
   });
 
   const verifySync = await compare(

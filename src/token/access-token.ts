@@ -116,7 +116,9 @@ export class AccessToken {
    * ```
    */
   addGrant(grant: VideoGrant): void {
-    this.#video = { ...this.#video, ...videoGrantToClaims(grant) };
+    const claims = videoGrantToClaims(grant);
+    // The first grant needs no merge: videoGrantToClaims already returned a fresh copy.
+    this.#video = this.#video === undefined ? claims : { ...this.#video, ...claims };
   }
 
   /**

@@ -212,6 +212,24 @@ describe('AccessToken', () => {
     expect(verifier.verifySync(second).video?.canPublishSources).toEqual(['camera', 'microphone']);
   });
 
+  it('copies a grant at addGrant: later changes to the caller object do not reach the token', () => {
+    const grant: Record<string, unknown> = { roomJoin: true, room: 'r' };
+    const at = new AccessToken(KEY, SECRET, { identity: 'a' });
+    at.addGrant(grant);
+    grant['room'] = 'other';
+    grant['roomAdmin'] = true;
+    expect(decodePayload(at.toJwt())['video']).toEqual({ roomJoin: true, room: 'r' });
+  });
+
+  it('keeps a "__proto__" member of a parsed grant as a plain member, never as a prototype', () => {
+    const grant = JSON.parse('{"room":"r","__proto__":{"roomAdmin":true}}') as Record<string, unknown>;
+    const at = new AccessToken(KEY, SECRET, { identity: 'a' });
+    at.addGrant(grant);
+    const [, payload] = at.toJwt().split('.');
+    expect(Buffer.from(payload!, 'base64url').toString()).toContain('"video":{"room":"r","__proto__":{"roomAdmin":true}}');
+    expect((decodePayload(at.toJwt())['video'] as Record<string, unknown>)['roomAdmin']).toBeUndefined();
+  });
+
   it('does not let later changes to the caller objects leak into the token', () => {
     const attributes: Record<string, string> = { a: '1' };
     const at = new AccessToken(KEY, SECRET, { identity: 'a', attributes });

@@ -2,7 +2,7 @@
 // signature covers those bytes, and the cross-checks compare claims with the peer's.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { stringifyJson } from '../../src/token/serialize.js';
+import { stringifyFlatObject, stringifyJson } from '../../src/token/serialize.js';
 
 describe('stringifyJson', () => {
   it('equals JSON.stringify on arbitrary JSON values', () => {
@@ -46,5 +46,33 @@ describe('stringifyJson', () => {
 
   it('throws on a bigint like JSON.stringify', () => {
     expect(() => stringifyJson({ n: 1n })).toThrow(TypeError);
+  });
+});
+
+describe('stringifyFlatObject', () => {
+  it('equals JSON.stringify on flat objects of any member names and values', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string({ unit: 'binary', maxLength: 8 }), fc.oneof(fc.boolean(), fc.string({ unit: 'binary' }), fc.jsonValue({ maxDepth: 2 }))),
+        (object) => {
+          expect(stringifyFlatObject(object)).toBe(JSON.stringify(object));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('stays right after seeing more member names than it remembers', () => {
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 600; i++) {
+        const object = { [`name-${i}`]: true, [`"quoted\\${i}"`]: `v${i}`, [`ctl\u0001${i}`]: false };
+        expect(stringifyFlatObject(object)).toBe(JSON.stringify(object));
+      }
+    }
+  });
+
+  it('writes an empty object and skips undefined, function and symbol members', () => {
+    expect(stringifyFlatObject({})).toBe('{}');
+    expect(stringifyFlatObject({ a: undefined, b: () => 1, c: Symbol('c'), d: 1 })).toBe('{"d":1}');
   });
 });
