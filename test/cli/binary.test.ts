@@ -2,12 +2,13 @@
 // Runs against dist/ (built here when missing).
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../../src/testing/index.js';
 import { TokenVerifier } from '../../src/token/index.js';
 import { decodePayload } from './helpers.js';
+import { isProtocolSpecifier, sourcesOf, staticGraph } from '../fixtures/module-graph.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = join(root, 'dist/esm/cli/main.js');
@@ -94,37 +95,13 @@ describe('the built livekit-server-api executable', () => {
   });
 
   it('loads no protocol code for token and verify: the room commands are reached only through import()', () => {
-    const staticImports = new Set<string>();
-    const dynamicImports = new Set<string>();
-    const bare = new Set<string>();
-    const visit = (file: string) => {
-      if (staticImports.has(file)) return;
-      staticImports.add(file);
-      const source = readFileSync(file, 'utf8');
-      for (const match of source.matchAll(
-        /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
-      )) {
-        if (match[3] !== undefined) {
-          dynamicImports.add(resolve(dirname(file), match[3]));
-          continue;
-        }
-        const specifier = (match[1] ?? match[2]) as string;
-        if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
-        else if (specifier === '#runtime') visit(join(root, 'dist/esm/internal/runtime/node.js'));
-        else bare.add(specifier);
-      }
-    };
-    // dist/ is bundled: the source files a built file holds are read from its source map.
-    const sourcesOf = (file: string): string[] => {
-      const { sources } = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
-      return sources.map((source) => relative(root, resolve(dirname(file), source)));
-    };
-    visit(bin);
-    const staticSources = [...staticImports].flatMap(sourcesOf);
+    const graph = staticGraph(bin);
+    const staticSources = [...graph.files].flatMap(sourcesOf);
     expect(staticSources).toContain('src/cli/token.ts');
-    expect([...bare].filter((s) => s.startsWith('@livekit') || s.startsWith('@bufbuild'))).toEqual([]);
+    expect(staticSources).toContain('src/token/access-token.ts');
+    expect([...graph.bare].filter(isProtocolSpecifier)).toEqual([]);
     expect(staticSources.filter((file) => file.startsWith('src/services/') || file.startsWith('src/rpc/'))).toEqual([]);
-    expect(dynamicImports.size).toBeGreaterThan(0);
-    expect([...dynamicImports].flatMap(sourcesOf)).toContain('src/cli/room-actions.ts');
+    expect(graph.dynamicImports.size).toBeGreaterThan(0);
+    expect([...graph.dynamicImports].flatMap(sourcesOf)).toContain('src/cli/room-actions.ts');
   });
 });

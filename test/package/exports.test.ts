@@ -1,10 +1,11 @@
 // The built package, as users load it: ES modules and CommonJS, each entry point, each
 // runtime condition. Runs against dist/ (`npm test` builds first).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { isProtocolSpecifier, sourcesOf, staticGraph } from '../fixtures/module-graph.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -13,15 +14,6 @@ function node(args: string[], env: Record<string, string> = {}): string {
 }
 const esm = (code: string, flags: string[] = []) => node([...flags, '--input-type=module', '-e', code]);
 const cjs = (code: string, flags: string[] = []) => node([...flags, '-e', code]);
-
-// dist/ is bundled (entry points and shared chunks), so which source files a built file holds
-// is read from its source map; a file without one (an entry that only re-exports) holds none.
-function sourcesOf(file: string): string[] {
-  const map = `${file}.map`;
-  if (!existsSync(map)) return [];
-  const { sources } = JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] };
-  return sources.map((source) => relative(root, resolve(dirname(file), source)));
-}
 
 beforeAll(() => {
   if (!existsSync(join(root, 'dist/esm/index.js')) || !existsSync(join(root, 'dist/cjs/index.cjs'))) {
@@ -92,28 +84,15 @@ describe('the built package', () => {
       ['dist/esm/token/index.js', 'src/internal/runtime/node.ts'],
       ['dist/esm/token/portable.js', 'src/internal/runtime/portable.ts'],
     ] as const) {
-      const seen = new Set<string>();
-      const bare = new Set<string>();
-      const visit = (path: string) => {
-        if (seen.has(path)) return;
-        seen.add(path);
-        const source = readFileSync(path, 'utf8');
-        for (const match of source.matchAll(
-          /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
-        )) {
-          const specifier = match[1] ?? match[2] ?? match[3]!;
-          if (specifier.startsWith('.')) visit(resolve(dirname(path), specifier));
-          else bare.add(specifier);
-        }
-      };
-      visit(join(root, file));
+      const graph = staticGraph(join(root, file));
       // One file: a cold import of /token loads a single module of ours.
-      expect(seen.size).toBe(1);
-      const sources = [...seen].flatMap(sourcesOf);
+      expect(graph.files.size).toBe(1);
+      expect(graph.dynamicImports.size).toBe(0);
+      const sources = [...graph.files].flatMap(sourcesOf);
       expect(sources).toContain('src/token/access-token.ts');
       expect(sources).toContain('src/token/verifier.ts');
       expect(sources).toContain(provider);
-      expect([...bare].filter((s) => s.startsWith('@livekit') || s.startsWith('@bufbuild') || s.startsWith('#'))).toEqual([]);
+      expect([...graph.bare].filter((s) => isProtocolSpecifier(s) || s.startsWith('#'))).toEqual([]);
     }
   });
 
