@@ -110,7 +110,7 @@ function hmacOneShot(secret: string, data: string, hash: OneShotHash, encoding: 
     prepared.inner.write(data, BLOCK_SIZE, 'utf8');
     innerDigest = hash('sha256', prepared.inner.subarray(0, BLOCK_SIZE + length), 'latin1');
   }
-  prepared.outer.write(innerDigest, BLOCK_SIZE, 'latin1');
+  latin1Write(prepared.outer, innerDigest, BLOCK_SIZE);
   return hash('sha256', prepared.outer, encoding);
 }
 
@@ -118,10 +118,39 @@ function hmacOneShot(secret: string, data: string, hash: OneShotHash, encoding: 
 // costs more than the conversion. Synchronous use only, like the HMAC buffers.
 const scratch = Buffer.allocUnsafe(8 * 1024);
 
+/**
+ * Buffer's per-encoding methods (`utf8Write`, `base64urlSlice`…), which the documented
+ * `write`/`toString` dispatch to after normalising their arguments. For token-sized strings
+ * that normalising costs more than the conversion, so the hot paths call them directly
+ * where they exist (Node has had them since base64url arrived; Bun and Deno's Buffer have
+ * them too) and the documented calls otherwise. Checked once, here.
+ */
+interface BufferCodecs {
+  utf8Write(text: string, offset: number): number;
+  latin1Write(text: string, offset: number): number;
+  base64urlWrite(text: string, offset: number): number;
+  utf8Slice(start: number, end: number): string;
+  base64urlSlice(start: number, end: number): string;
+}
+const CODEC_METHODS = ['utf8Write', 'latin1Write', 'base64urlWrite', 'utf8Slice', 'base64urlSlice'] as const;
+const hasCodecs = CODEC_METHODS.every((name) => typeof (scratch as unknown as Record<string, unknown>)[name] === 'function');
+const codecs = (buffer: Buffer): BufferCodecs => buffer as unknown as BufferCodecs;
+
+const utf8Write = (buffer: Buffer, text: string, offset: number): number =>
+  hasCodecs ? codecs(buffer).utf8Write(text, offset) : buffer.write(text, offset, 'utf8');
+const latin1Write = (buffer: Buffer, text: string, offset: number): number =>
+  hasCodecs ? codecs(buffer).latin1Write(text, offset) : buffer.write(text, offset, 'latin1');
+const base64urlWrite = (buffer: Buffer, text: string, offset: number): number =>
+  hasCodecs ? codecs(buffer).base64urlWrite(text, offset) : buffer.write(text, offset, 'base64url');
+const utf8Slice = (buffer: Buffer, start: number, end: number): string =>
+  hasCodecs ? codecs(buffer).utf8Slice(start, end) : buffer.toString('utf8', start, end);
+const base64urlSlice = (buffer: Buffer, start: number, end: number): string =>
+  hasCodecs ? codecs(buffer).base64urlSlice(start, end) : buffer.toString('base64url', start, end);
+
 function encodeBase64UrlString(text: string): string {
   // Three UTF-8 bytes per UTF-16 unit at most, so a text this short always fits.
   if (text.length * 3 > scratch.length) return Buffer.from(text, 'utf8').toString('base64url');
-  return scratch.toString('base64url', 0, scratch.write(text, 0, 'utf8'));
+  return base64urlSlice(scratch, 0, utf8Write(scratch, text, 0));
 }
 
 // Buffer's base64url decoder is lenient: it skips characters outside the alphabet (and
@@ -136,8 +165,8 @@ function decodeBase64UrlStrict(encoded: string): string | undefined {
   if (encoded.includes('+') || encoded.includes('/')) return undefined;
   const expected = (length * 3) >>> 2;
   if (expected <= scratch.length) {
-    if (scratch.write(encoded, 0, 'base64url') !== expected) return undefined;
-    return scratch.toString('utf8', 0, expected);
+    if (base64urlWrite(scratch, encoded, 0) !== expected) return undefined;
+    return utf8Slice(scratch, 0, expected);
   }
   const bytes = Buffer.from(encoded, 'base64url');
   return bytes.length === expected ? bytes.toString('utf8') : undefined;
