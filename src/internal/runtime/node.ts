@@ -5,12 +5,13 @@ import type { RuntimePrimitives } from './types.js';
 
 type NodeCrypto = typeof NodeCryptoModule;
 
-// Built-ins are reached without import statements: every `import … from 'node:…'` in an
-// ES module costs about half a millisecond on a cold start (Node builds a module namespace
-// for it), and node:crypto several more (it pulls in Node's streams). A program that never
-// signs or verifies never loads node:crypto; one that does loads it once, on first use.
-// `process.getBuiltinModule` (Node ≥ 20.16 and ≥ 22.3, Bun, Deno) loads a built-in
-// synchronously from ES modules; older Node goes through require.
+// Built-ins are reached without import statements where possible: every
+// `import … from 'node:…'` in an ES module costs about half a millisecond on a cold start
+// (Node builds a module namespace for it), and node:crypto several more (it pulls in Node's
+// streams). A program that never signs or verifies never loads node:crypto; one that does
+// loads it once, on first use. `process.getBuiltinModule` (Node ≥ 20.16 and ≥ 22.3, Bun,
+// Deno) loads a built-in synchronously from ES modules; older Node goes through require,
+// which is why node:module is the one built-in imported above.
 function builtin(id: string): unknown {
   const getBuiltinModule = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
   return typeof getBuiltinModule === 'function'
