@@ -1,7 +1,7 @@
 // The built package, as users load it: ES modules and CommonJS, each entry point, each
 // runtime condition. Runs against dist/ (`npm test` builds first).
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +93,30 @@ describe('the built package', () => {
       expect(sources).toContain('src/token/verifier.ts');
       expect(sources).toContain(provider);
       expect([...graph.bare].filter((s) => isProtocolSpecifier(s) || s.startsWith('#'))).toEqual([]);
+    }
+  });
+
+  // The build leaves `#token` external, so it cannot see a name the other entries import
+  // from it that src/token/bundle.ts forgot to export; in CommonJS that would only show as
+  // undefined at run time. Both token files must export every such name.
+  it('exports from both token files every name the other entries import through #token', async () => {
+    const imported = new Set<string>();
+    const visit = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) visit(path);
+        else if (entry.name.endsWith('.js')) {
+          for (const match of readFileSync(path, 'utf8').matchAll(/import\s*\{([^}]*)\}\s*from\s*"#token"/g)) {
+            for (const binding of match[1]!.split(',')) imported.add(binding.trim().split(/\s+as\s+/)[0]!);
+          }
+        }
+      }
+    };
+    visit(join(root, 'dist/esm'));
+    expect(imported.size).toBeGreaterThan(10);
+    for (const file of ['dist/esm/token/index.js', 'dist/esm/token/portable.js']) {
+      const exported = Object.keys((await import(join(root, file))) as object);
+      expect([...imported].filter((name) => !exported.includes(name))).toEqual([]);
     }
   });
 
