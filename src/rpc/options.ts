@@ -1,5 +1,6 @@
 // Client options, per-call options, their defaults and their validation. Everything here
 // throws TypeError / RangeError for a caller's mistake, before any request is made.
+import { formatValue } from '../token/grants.js';
 import type { FetchLike } from './http-fetch.js';
 
 /**
@@ -138,19 +139,7 @@ export function checkHeaders(value: unknown, name: string): Record<string, strin
   return headers;
 }
 
-/** A short, secret-free description of a value for error messages. */
+/** A short, secret-free description of a value for error messages: strings are not shown. */
 export function show(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  switch (typeof value) {
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-    case 'undefined':
-      return String(value);
-    case 'string':
-      return value === '' ? 'an empty string' : 'a string';
-    default:
-      return typeof value === 'object' ? 'an object' : typeof value;
-  }
+  return formatValue(value, { hideStrings: true });
 }

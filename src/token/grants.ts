@@ -402,19 +402,25 @@ export function checkAttributes(attributes: Readonly<Record<string, string>>): R
   return copy;
 }
 
-/** A short description of a value for error messages (never the whole value). */
-export function formatValue(value: unknown): string {
+/**
+ * A short description of a value for error messages, never the whole value. Strings are
+ * shown quoted and cut at 40 characters, unless `hideStrings`: for values that may be a
+ * secret, a token or a URL with credentials, which only say whether they are empty.
+ */
+export function formatValue(value: unknown, { hideStrings = false }: { hideStrings?: boolean } = {}): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   switch (typeof value) {
     case 'string':
+      if (hideStrings) return value === '' ? 'an empty string' : 'a string';
       return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
     case 'number':
     case 'boolean':
     case 'bigint':
-      return String(value);
     case 'undefined':
-      return 'undefined';
+      return String(value);
+    case 'object':
+      return 'an object';
     default:
       return `a ${typeof value}`;
   }

@@ -2,6 +2,7 @@
 // surface is AccessToken (signing) and TokenVerifier (verifying).
 import { runtime } from '#runtime';
 import { TokenVerificationError } from './errors.js';
+import { formatValue } from './grants.js';
 import { stringifyJson } from './serialize.js';
 
 /** base64url of `{"alg":"HS256","typ":"JWT"}`, precomputed: every token starts with it. */
@@ -40,7 +41,7 @@ export type VerifiedPayload = Record<string, unknown> & { iss: string; exp: numb
  */
 export function verifyHs256(token: unknown, params: Hs256VerifyParams): VerifiedPayload {
   if (typeof token !== 'string') {
-    throw new TokenVerificationError('token_malformed', `expected the token as a string, got ${describe(token)}`);
+    throw new TokenVerificationError('token_malformed', `expected the token as a string, got ${formatValue(token, { hideStrings: true })}`);
   }
   if (token.length > params.maxTokenLength) {
     throw new TokenVerificationError(
@@ -62,7 +63,7 @@ export function verifyHs256(token: unknown, params: Hs256VerifyParams): Verified
 
   const header = KNOWN_HS256_HEADERS.has(headerSegment) ? HS256_HEADER : decodeJsonObject(token, headerSegment, 'header');
   if (header['alg'] !== 'HS256') {
-    const alg = typeof header['alg'] === 'string' ? header['alg'].slice(0, 16) : describe(header['alg']);
+    const alg = typeof header['alg'] === 'string' ? header['alg'].slice(0, 16) : formatValue(header['alg'], { hideStrings: true });
     throw malformedOr(
       token,
       new TokenVerificationError('token_unsupported_algorithm', `token is signed with ${JSON.stringify(alg)}; LiveKit accepts HS256 only`),
@@ -169,11 +170,6 @@ function malformedOr(token: string, error: TokenVerificationError): TokenVerific
   return COMPACT_JWS.test(token) ? error : malformed(token);
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value;
-}
 
 function isoSeconds(seconds: number): string {
   const date = new Date(seconds * 1000);
