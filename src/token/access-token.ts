@@ -273,35 +273,8 @@ export class AccessToken {
    * ```
    */
   toClaims(nowSeconds: number = Math.floor(Date.now() / 1000)): Record<string, unknown> & { iss: string; nbf: number; exp: number } {
-    // A deep copy, so callers can change what they get without touching this token.
-    return structuredCloneJson(this.#claims(nowSeconds)) as Record<string, unknown> & { iss: string; nbf: number; exp: number };
-  }
-
-  // The claims to sign. Shares nested objects with this token: only for serialising.
-  #claims(nowSeconds: number): Record<string, unknown> & { iss: string; nbf: number; exp: number } {
-    this.#checkJoinHasIdentity();
-    const exp = nowSeconds + this.#ttlSeconds;
-    // Field order follows livekit-server-sdk's tokens, so both read alike when decoded.
-    // toJwt() writes the same members straight to JSON (#claimsJson): keep the two alike.
-    const claims: Record<string, unknown> = {};
-    if (this.#name !== undefined) claims['name'] = this.#name;
-    if (this.#metadata !== undefined) claims['metadata'] = this.#metadata;
-    if (this.#attributes !== undefined) claims['attributes'] = this.#attributes;
-    if (this.#kind !== undefined) claims['kind'] = this.#kind;
-    if (this.#kindDetails !== undefined) claims['kindDetails'] = this.#kindDetails;
-    if (this.#video !== undefined) claims['video'] = this.#video;
-    if (this.#sip !== undefined) claims['sip'] = this.#sip;
-    if (this.#agent !== undefined) claims['agent'] = this.#agent;
-    if (this.#inference !== undefined) claims['inference'] = this.#inference;
-    if (this.#observability !== undefined) claims['observability'] = this.#observability;
-    if (this.#sha256 !== undefined) claims['sha256'] = this.#sha256;
-    if (this.#roomPreset !== undefined) claims['roomPreset'] = this.#roomPreset;
-    if (this.#roomConfig !== undefined) claims['roomConfig'] = roomConfigToJson(this.#roomConfig);
-    claims['iss'] = this.#apiKey;
-    claims['exp'] = exp;
-    claims['nbf'] = nowSeconds;
-    if (this.#identity !== undefined) claims['sub'] = this.#identity;
-    return claims as Record<string, unknown> & { iss: string; nbf: number; exp: number };
+    // Parsed from the very JSON toJwt() signs: a fresh deep copy, and one list of claims.
+    return JSON.parse(this.#claimsJson(nowSeconds)) as Record<string, unknown> & { iss: string; nbf: number; exp: number };
   }
 
   /**
@@ -320,11 +293,15 @@ export class AccessToken {
     return signHs256Json(this.#claimsJson(Math.floor(Date.now() / 1000)), this.#apiSecret);
   }
 
-  // The claims of #claims(), written straight to JSON without building the object first:
-  // the same members in the same order (the test suite compares the two), for the hot path
-  // of minting.
+  // The claims to sign, written straight to JSON rather than built as an object and then
+  // stringified: this is the hot path of minting. Field order follows livekit-server-sdk's
+  // tokens, so both read alike when decoded.
   #claimsJson(nowSeconds: number): string {
-    this.#checkJoinHasIdentity();
+    if (this.#video?.roomJoin === true && (this.#identity === undefined || this.#identity === '')) {
+      throw new TypeError(
+        "a token with roomJoin needs an identity: pass { identity: 'user-id' } to new AccessToken(...) or set at.identity",
+      );
+    }
     let json = '{';
     if (this.#name !== undefined) json += `"name":${quote(this.#name)},`;
     if (this.#metadata !== undefined) json += `"metadata":${quote(this.#metadata)},`;
@@ -342,14 +319,6 @@ export class AccessToken {
     json += `"iss":${quote(this.#apiKey)},"exp":${nowSeconds + this.#ttlSeconds},"nbf":${nowSeconds}`;
     if (this.#identity !== undefined) json += `,"sub":${quote(this.#identity)}`;
     return `${json}}`;
-  }
-
-  #checkJoinHasIdentity(): void {
-    if (this.#video?.roomJoin === true && (this.#identity === undefined || this.#identity === '')) {
-      throw new TypeError(
-        "a token with roomJoin needs an identity: pass { identity: 'user-id' } to new AccessToken(...) or set at.identity",
-      );
-    }
   }
 
   /** A summary without the secret, for `JSON.stringify`. */
@@ -392,8 +361,4 @@ function optionalString(value: unknown, field: string): string | undefined {
 function roomConfigToJson(config: RoomConfigurationInput): unknown {
   const toJSON = (config as { toJSON?: unknown }).toJSON;
   return typeof toJSON === 'function' ? (toJSON as () => unknown).call(config) : config;
-}
-
-function structuredCloneJson(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value)) as unknown;
 }

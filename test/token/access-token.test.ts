@@ -318,8 +318,9 @@ describe('AccessToken', () => {
   });
 });
 
-// toJwt() writes its claims straight to JSON instead of stringifying toClaims(); the bytes
-// signed must be exactly JSON.stringify of those claims, whatever the token holds.
+// toJwt() writes its claims to JSON by hand (toClaims() parses that same JSON); the bytes
+// signed must be canonical, exactly what JSON.stringify gives for those claims, whatever the
+// token holds: escapes, numbers, member order.
 describe('the payload toJwt signs', () => {
   const text = fc.string({ unit: 'binary', maxLength: 12 });
   const optional = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
