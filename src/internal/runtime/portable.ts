@@ -4,12 +4,15 @@ import type { RuntimePrimitives } from './types.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-// One lookup table for both alphabets: '+' and '-' are 62, '/' and '_' are 63.
-const DECODE = new Int16Array(128).fill(-1);
-for (let i = 0; i < 64; i++) {
-  DECODE[ALPHABET.charCodeAt(i)] = i;
-  DECODE[URL_ALPHABET.charCodeAt(i)] = i;
+function decodeTable(...alphabets: string[]): Int16Array {
+  const table = new Int16Array(128).fill(-1);
+  for (const alphabet of alphabets) for (let i = 0; i < 64; i++) table[alphabet.charCodeAt(i)] = i;
+  return table;
 }
+// Both alphabets for the lenient decoder ('+' and '-' are 62, '/' and '_' are 63); the URL
+// alphabet alone for the strict one.
+const ANY_ALPHABET = decodeTable(ALPHABET, URL_ALPHABET);
+const URL_ALPHABET_ONLY = decodeTable(URL_ALPHABET);
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -36,42 +39,28 @@ function encode(bytes: Uint8Array, alphabet: string, pad: boolean): string {
   return out;
 }
 
-// Lenient in the same way as Node's Buffer: padding is optional and characters outside the
-// alphabet are skipped. Callers that need strictness check the alphabet first.
-function decode(encoded: string): Uint8Array {
-  const out = new Uint8Array(Math.floor((encoded.length * 3) / 4));
-  let length = 0;
-  let buffer = 0;
-  let bits = 0;
-  for (let i = 0; i < encoded.length; i++) {
-    const code = encoded.charCodeAt(i);
-    if (code === 61) break; // '='
-    const value = code < 128 ? DECODE[code]! : -1;
-    if (value < 0) continue;
-    buffer = (buffer << 6) | value;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[length++] = (buffer >> bits) & 0xff;
-    }
-  }
-  return out.subarray(0, length);
-}
-
-const URL_DECODE = new Int16Array(128).fill(-1);
-for (let i = 0; i < 64; i++) URL_DECODE[URL_ALPHABET.charCodeAt(i)] = i;
-
-/** Unpadded base64url to bytes; undefined for any character outside its alphabet or a length no bytes encode to. */
-function decodeBase64UrlStrict(encoded: string): Uint8Array | undefined {
-  if (encoded.length % 4 === 1) return undefined;
+/**
+ * Base64 to bytes. Lenient, like Node's Buffer: either alphabet, padding optional, foreign
+ * characters skipped. Strict: unpadded base64url only; undefined for any other character or
+ * for a length no bytes encode to.
+ */
+function decode(encoded: string, strict: false): Uint8Array;
+function decode(encoded: string, strict: true): Uint8Array | undefined;
+function decode(encoded: string, strict: boolean): Uint8Array | undefined {
+  if (strict && encoded.length % 4 === 1) return undefined;
+  const values = strict ? URL_ALPHABET_ONLY : ANY_ALPHABET;
   const out = new Uint8Array((encoded.length * 3) >>> 2);
   let length = 0;
   let buffer = 0;
   let bits = 0;
   for (let i = 0; i < encoded.length; i++) {
     const code = encoded.charCodeAt(i);
-    const value = code < 128 ? URL_DECODE[code]! : -1;
-    if (value < 0) return undefined;
+    if (code === 61 && !strict) break; // '='
+    const value = code < 128 ? values[code]! : -1;
+    if (value < 0) {
+      if (strict) return undefined;
+      continue;
+    }
     buffer = ((buffer << 6) | value) & 0xffffff;
     bits += 6;
     if (bits >= 8) {
@@ -79,7 +68,7 @@ function decodeBase64UrlStrict(encoded: string): Uint8Array | undefined {
       out[length++] = (buffer >> bits) & 0xff;
     }
   }
-  return out;
+  return out.subarray(0, length);
 }
 
 function hmacBytes(key: string | Uint8Array, data: string | Uint8Array): Uint8Array {
@@ -96,10 +85,10 @@ export const runtime: RuntimePrimitives = {
   randomBytes: (length) => globalThis.crypto.getRandomValues(new Uint8Array(length)),
   base64UrlEncodeString: (text) => encode(encoder.encode(text), URL_ALPHABET, false),
   base64UrlDecodeToString: (encoded) => {
-    const bytes = decodeBase64UrlStrict(encoded);
+    const bytes = decode(encoded, true);
     return bytes === undefined ? undefined : decoder.decode(bytes);
   },
   base64UrlEncodeBytes: (bytes) => encode(bytes, URL_ALPHABET, false),
   base64Encode: (bytes) => encode(bytes, ALPHABET, true),
-  base64Decode: decode,
+  base64Decode: (encoded) => decode(encoded, false),
 };
