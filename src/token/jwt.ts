@@ -51,9 +51,17 @@ export function verifyHs256(token: unknown, params: Hs256VerifyParams): Verified
   }
   // The happy path makes no separate pass over the text: the payload's alphabet is checked
   // as it is decoded, the signature's by comparing it with the expected one, and the header
-  // is nearly always one of two known strings. Any failure on the way first rules out a
+  // is nearly always one of two known strings. A failure on the way first rules out a
   // malformed token, so the error reported is the same as if the whole shape were checked
   // up front.
+  try {
+    return verifyCompact(token, params);
+  } catch (error) {
+    throw error instanceof TokenVerificationError && !COMPACT_JWS.test(token) ? malformed(token) : error;
+  }
+}
+
+function verifyCompact(token: string, params: Hs256VerifyParams): VerifiedPayload {
   const firstDot = token.indexOf('.');
   const secondDot = token.indexOf('.', firstDot + 1);
   if (firstDot <= 0 || secondDot === -1 || token.indexOf('.', secondDot + 1) !== -1) throw malformed(token);
@@ -61,47 +69,32 @@ export function verifyHs256(token: unknown, params: Hs256VerifyParams): Verified
   const payloadSegment = token.slice(firstDot + 1, secondDot);
   const signatureSegment = token.slice(secondDot + 1);
 
-  const header = KNOWN_HS256_HEADERS.has(headerSegment) ? HS256_HEADER : decodeJsonObject(token, headerSegment, 'header');
+  const header = KNOWN_HS256_HEADERS.has(headerSegment) ? HS256_HEADER : decodeJsonObject(headerSegment, 'header');
   if (header['alg'] !== 'HS256') {
     const alg = typeof header['alg'] === 'string' ? header['alg'].slice(0, 16) : formatValue(header['alg'], { hideStrings: true });
-    throw malformedOr(
-      token,
-      new TokenVerificationError('token_unsupported_algorithm', `token is signed with ${JSON.stringify(alg)}; LiveKit accepts HS256 only`),
-    );
+    throw new TokenVerificationError('token_unsupported_algorithm', `token is signed with ${JSON.stringify(alg)}; LiveKit accepts HS256 only`);
   }
   if (header['crit'] !== undefined) {
-    throw malformedOr(
-      token,
-      new TokenVerificationError('token_malformed', 'token header has a "crit" member, which LiveKit does not support'),
-    );
+    throw new TokenVerificationError('token_malformed', 'token header has a "crit" member, which LiveKit does not support');
   }
-  const payload = decodeJsonObject(token, payloadSegment, 'payload');
+  const payload = decodeJsonObject(payloadSegment, 'payload');
 
   const issuer = payload['iss'];
   if (typeof issuer !== 'string' || issuer === '') {
-    throw malformedOr(
-      token,
-      new TokenVerificationError('token_unknown_key', 'token has no "iss" claim naming the API key it was signed with'),
-    );
+    throw new TokenVerificationError('token_unknown_key', 'token has no "iss" claim naming the API key it was signed with');
   }
   const secret = params.secretFor(issuer);
   if (secret === undefined) {
-    throw malformedOr(
-      token,
-      new TokenVerificationError(
-        'token_unknown_key',
-        `token was issued for API key ${JSON.stringify(issuer.slice(0, 64))}, which this verifier does not hold`,
-      ),
+    throw new TokenVerificationError(
+      'token_unknown_key',
+      `token was issued for API key ${JSON.stringify(issuer.slice(0, 64))}, which this verifier does not hold`,
     );
   }
   const expected = runtime.hmacSha256Base64Url(secret, token.slice(0, secondDot));
   if (!constantTimeEqual(expected, signatureSegment)) {
-    throw malformedOr(
-      token,
-      new TokenVerificationError(
-        'token_bad_signature',
-        `token signature does not match the secret of API key ${JSON.stringify(issuer.slice(0, 64))}`,
-      ),
+    throw new TokenVerificationError(
+      'token_bad_signature',
+      `token signature does not match the secret of API key ${JSON.stringify(issuer.slice(0, 64))}`,
     );
   }
   // From here every part is known to be base64url: the header and payload decoded
@@ -139,17 +132,18 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return difference === 0;
 }
 
-function decodeJsonObject(token: string, segment: string, part: 'header' | 'payload'): Record<string, unknown> {
+function decodeJsonObject(segment: string, part: 'header' | 'payload'): Record<string, unknown> {
   const text = runtime.base64UrlDecodeToString(segment);
-  if (text === undefined) throw malformed(token);
+  // Replaced by malformed(token) in verifyHs256, which sees the whole token.
+  if (text === undefined) throw new TokenVerificationError('token_malformed', `token ${part} is not base64url`);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (cause) {
-    throw malformedOr(token, new TokenVerificationError('token_malformed', `token ${part} is not base64url-encoded JSON`, { cause }));
+    throw new TokenVerificationError('token_malformed', `token ${part} is not base64url-encoded JSON`, { cause });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw malformedOr(token, new TokenVerificationError('token_malformed', `token ${part} is not a JSON object`));
+    throw new TokenVerificationError('token_malformed', `token ${part} is not a JSON object`);
   }
   return value as Record<string, unknown>;
 }
@@ -164,12 +158,6 @@ function malformed(token: string): TokenVerificationError {
       : `token is not a JWT: expected three dot-separated parts, got ${parts}`,
   );
 }
-
-/** `error`, unless the token is malformed: that is reported first, whatever else is wrong. */
-function malformedOr(token: string, error: TokenVerificationError): TokenVerificationError {
-  return COMPACT_JWS.test(token) ? error : malformed(token);
-}
-
 
 function isoSeconds(seconds: number): string {
   const date = new Date(seconds * 1000);
