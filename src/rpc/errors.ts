@@ -57,6 +57,42 @@ function suffix(context: RpcErrorContext): string {
 }
 
 /**
+ * The base of every error an RPC call ends with: {@link ServerError}, {@link ConnectionError},
+ * {@link RequestTimeoutError} and {@link RequestAbortedError}. It says which call failed
+ * (`service`, `method`), how often it was tried (`attempts`) and the request id to look for in
+ * the server's logs.
+ *
+ * @example
+ * ```ts
+ * import { RpcError } from 'livekit-server-api';
+ * try {
+ *   await rooms.listRooms();
+ * } catch (err) {
+ *   if (err instanceof RpcError) console.error(err.code, `${err.service}.${err.method}`, err.requestId, err.attempts);
+ * }
+ * ```
+ */
+export abstract class RpcError extends LiveKitError {
+  /** The Twirp service, e.g. `RoomService`. */
+  readonly service: string;
+  /** The Twirp method, e.g. `CreateRoom`. */
+  readonly method: string;
+  /** The `X-Livekit-Request-Id` the call was sent with. */
+  readonly requestId: string | undefined;
+  /** How many HTTP attempts were made (0 when the call was aborted before the first). */
+  readonly attempts: number;
+
+  /** `detail` follows `Service.Method`; `hint`, what to do about it, follows the attempt count. */
+  protected constructor(code: string, detail: string, context: RpcErrorContext, hint = '') {
+    super(code, `${context.service}.${context.method} ${detail}${suffix(context)}${hint}`, { cause: context.cause });
+    this.service = context.service;
+    this.method = context.method;
+    this.requestId = context.requestId;
+    this.attempts = context.attempts ?? 1;
+  }
+}
+
+/**
  * The server (or a proxy in front of it) answered an RPC with an error.
  *
  * `code` is the Twirp error code (`not_found`, `invalid_argument`, `unauthenticated`, …),
@@ -83,7 +119,7 @@ function suffix(context: RpcErrorContext): string {
  * }
  * ```
  */
-export class ServerError extends LiveKitError {
+export class ServerError extends RpcError {
   declare readonly code: TwirpErrorCode | (string & {});
   /** The HTTP status of the answer. */
   readonly status: number;
@@ -91,12 +127,6 @@ export class ServerError extends LiveKitError {
   readonly msg: string;
   /** The Twirp error metadata (`argument`, `error_details`, `sip_status_code`, …); empty when none. */
   readonly meta: Readonly<Record<string, string>>;
-  /** The Twirp service, e.g. `RoomService`. */
-  readonly service: string;
-  /** The Twirp method, e.g. `CreateRoom`. */
-  readonly method: string;
-  /** The `X-Livekit-Request-Id` the call was sent with. */
-  readonly requestId: string | undefined;
 
   constructor(
     code: string,
@@ -106,17 +136,10 @@ export class ServerError extends LiveKitError {
     context: RpcErrorContext,
   ) {
     const detail = msg === '' ? '' : `: ${msg}`;
-    super(
-      code,
-      `${context.service}.${context.method} failed: ${code} (HTTP ${status})${detail}${suffix(context)}`,
-      { cause: context.cause },
-    );
+    super(code, `failed: ${code} (HTTP ${status})${detail}`, context);
     this.status = status;
     this.msg = msg;
     this.meta = meta;
-    this.service = context.service;
-    this.method = context.method;
-    this.requestId = context.requestId;
   }
 
   /** The same object as {@link ServerError.meta}, under the name `livekit-server-sdk` uses. */
@@ -156,25 +179,14 @@ export type TwirpError = ServerError;
  * }
  * ```
  */
-export class ConnectionError extends LiveKitError {
+export class ConnectionError extends RpcError {
   declare readonly code: 'connection_failed';
   /** Whether the server may have received (and acted on) the request. */
   readonly mayHaveReachedServer: boolean;
-  /** The Twirp service, e.g. `RoomService`. */
-  readonly service: string;
-  /** The Twirp method, e.g. `SendData`. */
-  readonly method: string;
-  /** The `X-Livekit-Request-Id` the call was sent with. */
-  readonly requestId: string | undefined;
 
   constructor(detail: string, mayHaveReachedServer: boolean, context: RpcErrorContext) {
-    super('connection_failed', `${context.service}.${context.method} failed: ${detail}${suffix(context)}`, {
-      cause: context.cause,
-    });
+    super('connection_failed', `failed: ${detail}`, context);
     this.mayHaveReachedServer = mayHaveReachedServer;
-    this.service = context.service;
-    this.method = context.method;
-    this.requestId = context.requestId;
   }
 }
 
@@ -192,27 +204,19 @@ export class ConnectionError extends LiveKitError {
  * }
  * ```
  */
-export class RequestTimeoutError extends LiveKitError {
+export class RequestTimeoutError extends RpcError {
   declare readonly code: 'request_timeout';
   /** The per-attempt timeout that ran out, in milliseconds. */
   readonly timeoutMs: number;
-  /** The Twirp service, e.g. `RoomService`. */
-  readonly service: string;
-  /** The Twirp method, e.g. `ListRooms`. */
-  readonly method: string;
-  /** The `X-Livekit-Request-Id` the call was sent with. */
-  readonly requestId: string | undefined;
 
   constructor(timeoutMs: number, context: RpcErrorContext) {
     super(
       'request_timeout',
-      `${context.service}.${context.method} failed: no answer within ${timeoutMs} ms${suffix(context)}; pass a larger timeoutMs if the call is expected to be slow`,
-      { cause: context.cause },
+      `failed: no answer within ${timeoutMs} ms`,
+      context,
+      '; pass a larger timeoutMs if the call is expected to be slow',
     );
     this.timeoutMs = timeoutMs;
-    this.service = context.service;
-    this.method = context.method;
-    this.requestId = context.requestId;
   }
 }
 
@@ -230,21 +234,10 @@ export class RequestTimeoutError extends LiveKitError {
  * });
  * ```
  */
-export class RequestAbortedError extends LiveKitError {
+export class RequestAbortedError extends RpcError {
   declare readonly code: 'request_aborted';
-  /** The Twirp service, e.g. `RoomService`. */
-  readonly service: string;
-  /** The Twirp method, e.g. `ListRooms`. */
-  readonly method: string;
-  /** The `X-Livekit-Request-Id` the call was sent with. */
-  readonly requestId: string | undefined;
 
   constructor(context: RpcErrorContext) {
-    super('request_aborted', `${context.service}.${context.method} was aborted by the caller${suffix(context)}`, {
-      cause: context.cause,
-    });
-    this.service = context.service;
-    this.method = context.method;
-    this.requestId = context.requestId;
+    super('request_aborted', 'was aborted by the caller', context);
   }
 }
