@@ -22,4 +22,18 @@ export default tseslint.config(
     files: ['**/*.mjs', '**/*.cjs', 'bench/**', 'scripts/**'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
+  {
+    // The runtime smoke suite: plain JavaScript that runs in Node, Bun, Deno and workerd.
+    files: ['test/runtimes/**'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['fetch', 'Request', 'Response', 'TextEncoder', 'setTimeout', 'performance'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -1,0 +1,132 @@
+// The smoke checks every runtime runs against the packed package: one named entry per thing a
+// user does. `run` gets the package's entry points as that runtime loaded them (`root` is
+// 'livekit-server-api', `token` is 'livekit-server-api/token') and the test server the suite
+// started (`server.url`, `server.apiKey`, `server.apiSecret`).
+//
+// This file is plain ES2022 with no imports, so that the same text runs as an ES module, as
+// CommonJS (the suite transpiles it to checks.cjs) and inside a workerd bundle.
+//
+// Reach every export through `need(api, 'Name')`: a missing export fails the check by name,
+// it is never skipped.
+
+class CheckFailed extends Error {}
+
+function need(api, name) {
+  const value = api[name];
+  if (value === undefined) throw new CheckFailed(`the package exports no ${name}`);
+  return value;
+}
+
+function expect(condition, message) {
+  if (!condition) throw new CheckFailed(message);
+}
+
+async function rejection(promise) {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new CheckFailed('expected a rejection, the call succeeded');
+}
+
+export const checks = [
+  {
+    name: 'token: mint and verify, both synchronous',
+    run({ token, server }) {
+      const AccessToken = need(token, 'AccessToken');
+      const TokenVerifier = need(token, 'TokenVerifier');
+      const at = new AccessToken(server.apiKey, server.apiSecret, { identity: 'alice', ttl: '10m' });
+      at.addGrant({ roomJoin: true, room: 'standup', canPublish: false });
+      const jwt = at.toJwt();
+      expect(typeof jwt === 'string' && jwt.split('.').length === 3, `toJwt() returned ${typeof jwt}, not a JWT string`);
+      const claims = new TokenVerifier(server.apiKey, server.apiSecret).verifySync(jwt);
+      expect(claims.sub === 'alice' && claims.video?.room === 'standup', `verifySync read sub ${claims.sub}, room ${claims.video?.room}`);
+      expect(claims.video?.canPublish === false, 'the canPublish: false grant was lost');
+    },
+  },
+  {
+    name: 'token: a token signed with another secret is refused with its code',
+    run({ token, server }) {
+      const jwt = new (need(token, 'AccessToken'))(server.apiKey, 'another-secret-of-sufficient-length', { identity: 'mallory' }).toJwt();
+      const verifier = new (need(token, 'TokenVerifier'))(server.apiKey, server.apiSecret);
+      let error;
+      try {
+        verifier.verifySync(jwt);
+      } catch (err) {
+        error = err;
+      }
+      expect(error instanceof need(token, 'TokenVerificationError'), `expected a TokenVerificationError, got ${error}`);
+      expect(error.code === 'token_bad_signature', `expected code token_bad_signature, got ${error.code}`);
+    },
+  },
+  {
+    name: 'root: the same classes as the /token entry',
+    run({ root, token }) {
+      for (const name of ['AccessToken', 'TokenVerifier', 'TokenVerificationError', 'LiveKitError']) {
+        expect(need(root, name) === need(token, name), `${name} from the root is not the class from /token`);
+      }
+    },
+  },
+  {
+    name: 'webhook: sign, then receive the bytes and a Fetch-API Request',
+    async run({ root, server }) {
+      const signed = need(root, 'signWebhook')(
+        { event: 'participant_joined', room: { name: 'standup' }, participant: { identity: 'alice' } },
+        { apiKey: server.apiKey, apiSecret: server.apiSecret },
+      );
+      const receiver = new (need(root, 'WebhookReceiver'))(server.apiKey, server.apiSecret);
+      const event = await receiver.receive(signed.body, signed.headers.Authorization);
+      expect(event.event === 'participant_joined' && event.participant?.identity === 'alice', `received ${event.event}`);
+      const request = new Request('http://127.0.0.1/livekit/webhook', { method: 'POST', headers: signed.headers, body: signed.body });
+      const fromRequest = await receiver.receiveRequest(request);
+      expect(fromRequest.id === event.id, 'receiveRequest read another event than receive');
+      const tampered = new TextEncoder().encode(signed.text.replace('alice', 'mallo'));
+      const refused = await rejection(receiver.receive(tampered, signed.headers.Authorization));
+      expect(refused?.code === 'webhook_hash_mismatch', `a changed body gave ${refused?.code ?? refused}`);
+    },
+  },
+  {
+    name: 'RoomService: create, list and delete a room on the test server',
+    async run({ root, server }) {
+      const rooms = new (need(root, 'RoomServiceClient'))(server.url, server.apiKey, server.apiSecret);
+      const name = `smoke-${Math.random().toString(36).slice(2, 10)}`;
+      const created = await rooms.createRoom({ name, emptyTimeout: 60, maxParticipants: 5 });
+      expect(created.name === name && created.maxParticipants === 5, `createRoom answered ${created.name}`);
+      const listed = await rooms.listRooms([name]);
+      expect(listed.length === 1 && listed[0].name === name, `listRooms found ${listed.length} rooms`);
+      await rooms.deleteRoom(name);
+      expect((await rooms.listRooms([name])).length === 0, 'the room is still listed after deleteRoom');
+    },
+  },
+  {
+    name: 'RoomService: a server error arrives as a typed ServerError',
+    async run({ root, server }) {
+      const rooms = new (need(root, 'RoomServiceClient'))(server.url, server.apiKey, server.apiSecret, { retries: 0 });
+      const error = await rejection(rooms.getParticipant('no-such-room', 'nobody'));
+      expect(error instanceof need(root, 'ServerError'), `expected a ServerError, got ${error}`);
+      expect(error.code === 'not_found' && error.status === 404, `expected not_found / 404, got ${error.code} / ${error.status}`);
+    },
+  },
+  // ── The other service clients and the token endpoint handler go here ──────────────────
+  // One entry each, one call against the same test server, reached through need() so that
+  // a client missing from the package fails here:
+  //   EgressClient (e.g. listEgress), IngressClient (listIngress), AgentDispatchClient
+  //   (listDispatch), SipClient (listSipInboundTrunk), and the token endpoint handler (one
+  //   request through it, the answer's token verified with TokenVerifier).
+];
+
+/** Runs every check, each on its own, and reports each by name: one failure hides no other. */
+export async function runChecks(context) {
+  const results = [];
+  for (const check of checks) {
+    try {
+      await check.run(context);
+      results.push({ name: check.name, ok: true });
+    } catch (err) {
+      const detail = err instanceof CheckFailed ? err.message : `${err?.name ?? 'Error'}: ${err?.message ?? err}`;
+      results.push({ name: check.name, ok: false, error: detail });
+    }
+  }
+  return results;
+}
