@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'docs/', 'node_modules/', 'coverage/'] },
+  { ignores: ['dist/', 'docs/', 'node_modules/', 'coverage/', '.vitest/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
