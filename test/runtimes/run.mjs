@@ -132,17 +132,8 @@ function smokeRows(serverInfo) {
   // failed without it): network access to the test server's address only, and the one
   // environment variable @bufbuild/protobuf reads when the root is imported. require() reads
   // files through Deno's fs: the CommonJS row may read its own folder and node_modules.
-  const deno = (entry, extra = []) => [
-    'run',
-    '--no-prompt',
-    '--no-lock',
-    '--node-modules-dir=manual',
-    `--allow-net=${host}`,
-    '--allow-env=BUF_BIGINT_DISABLE',
-    ...extra,
-    entry,
-    arg,
-  ];
+  const denoRun = (permissions, entry) => ['run', '--no-prompt', '--no-lock', '--node-modules-dir=manual', ...permissions, entry, arg];
+  const deno = (entry, extra = []) => denoRun([`--allow-net=${host}`, '--allow-env=BUF_BIGINT_DISABLE', ...extra], entry);
   const rows = [];
   for (const line of nodeLines) {
     const binary = join(installed, line, 'bin/node');
@@ -156,6 +147,8 @@ function smokeRows(serverInfo) {
   const denoVersion = versionOf('deno');
   rows.push({ runtime: 'deno', version: denoVersion, module: 'esm', command: binaries.deno, args: deno('entry.mjs') });
   rows.push({ runtime: 'deno', version: denoVersion, module: 'cjs', command: binaries.deno, args: deno('entry.cjs', [`--allow-read=${join(project, 'smoke')},${join(project, 'node_modules')}`]) });
+  // The token API alone needs no permission at all.
+  rows.push({ runtime: 'deno', version: denoVersion, module: 'esm, /token, no permissions', command: binaries.deno, args: denoRun([], 'entry-token.mjs') });
   return rows;
 }
 
