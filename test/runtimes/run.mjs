@@ -28,7 +28,7 @@ const run = promisify(execFile);
 // The runtimes, from package.json: every `nodeNN` alias is one Node line (add a line there to
 // add one here). Each binary is its platform package's own; bun's postinstall moves its binary
 // into the wrapper package, so that place is the fallback (npm may or may not run postinstalls).
-const nodeLines = Object.keys(suitePackage.devDependencies)
+const nodeLines = Object.keys(suitePackage.dependencies)
   .filter((name) => /^node\d+$/.test(name))
   .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
 const firstExisting = (...paths) => paths.map((path) => join(installed, path)).find((path) => existsSync(path)) ?? paths[0];
