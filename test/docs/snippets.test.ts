@@ -4,10 +4,14 @@
 //
 // Each ```ts block becomes one module. Names a snippet uses without defining (apiKey, token…)
 // come from the declared preamble below, as if the reader's code around it had them.
-import { execFileSync } from 'node:child_process';
+// A block preceded by the line `<!-- snippet: runs -->` is also run (transpiled, in a Node
+// process whose preamble gives those names real values) and must finish without an error:
+// mark those that need no server other than the test server they start themselves.
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -25,11 +29,26 @@ declare const newSecret: string;
 declare const receiver: import('livekit-server-api').WebhookReceiver;
 `;
 
+// The same names with values, for the snippets that run: a key pair, a token it signed, a
+// receiver for it.
+const RUNTIME_PREAMBLE = `import { AccessToken, WebhookReceiver } from 'livekit-server-api';
+globalThis.apiKey = 'api-key';
+globalThis.apiSecret = 'secret-key';
+globalThis.oldSecret = 'old-secret';
+globalThis.newSecret = 'secret-key';
+const at = new AccessToken(apiKey, apiSecret, { identity: 'alice' });
+at.addGrant({ roomJoin: true, room: 'standup' });
+globalThis.token = at.toJwt();
+globalThis.receiver = new WebhookReceiver(apiKey, apiSecret);
+`;
+const RUN_MARKER = '<!-- snippet: runs -->';
+
 interface Snippet {
   readonly document: string;
   readonly line: number;
   readonly code: string;
   readonly file: string;
+  readonly runs: boolean;
 }
 
 function extractSnippets(document: string): Snippet[] {
@@ -41,7 +60,8 @@ function extractSnippets(document: string): Snippet[] {
     else if (start >= 0 && line.startsWith('```')) {
       const code = lines.slice(start + 1, index).join('\n');
       const name = `${document.replace(/\W/g, '_')}_line_${start + 1}.ts`;
-      snippets.push({ document, line: start + 1, code, file: join(outDir, name) });
+      const runs = lines[start - 1]?.trim() === RUN_MARKER;
+      snippets.push({ document, line: start + 1, code, file: join(outDir, name), runs });
       start = -1;
     }
   }
@@ -58,6 +78,7 @@ beforeAll(() => {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'preamble.d.ts'), PREAMBLE);
+  writeFileSync(join(outDir, 'preamble.mjs'), RUNTIME_PREAMBLE);
   // Every snippet is a module of its own (top-level await, no names shared between snippets).
   for (const snippet of snippets) writeFileSync(snippet.file, `${snippet.code}\nexport {};\n`);
   const options: ts.CompilerOptions = {
@@ -94,4 +115,22 @@ describe('documentation snippets', () => {
   it.each(snippets.map((s) => [`${s.document}:${s.line}`, s] as const))('%s compiles under strict', (_, snippet) => {
     expect(diagnostics.get(snippet.file) ?? []).toEqual([]);
   });
+
+  it('runs some snippets of the README, not only compiles them', () => {
+    expect(snippets.filter((s) => s.runs && s.document === 'README.md').length).toBeGreaterThan(2);
+  });
+
+  it.each(snippets.filter((s) => s.runs).map((s) => [`${s.document}:${s.line}`, s] as const))(
+    '%s runs to completion',
+    async (_, snippet) => {
+      const { outputText } = ts.transpileModule(snippet.code, {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      });
+      const script = snippet.file.replace(/\.ts$/, '.mjs');
+      writeFileSync(script, outputText);
+      // Rejects (with the snippet's stderr) on a non-zero exit or after 20 s.
+      await promisify(execFile)(process.execPath, ['--import', join(outDir, 'preamble.mjs'), script], { cwd: outDir, timeout: 20_000 });
+    },
+    30_000,
+  );
 });
