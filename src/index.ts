@@ -13,6 +13,22 @@ export {
   DEFAULT_TTL_SECONDS,
   trackSourceName,
 } from './token/index.js';
+
+// The standard token endpoint (livekit-client's TokenSource.endpoint)
+export { createTokenHandler, toNodeListener } from './token/index.js';
+export type {
+  TokenHandler,
+  TokenHandlerOptions,
+  TokenHandlerCors,
+  TokenPolicy,
+  TokenPolicyResult,
+  TokenRequest,
+  TokenRequestRoomConfig,
+  TokenRequestAgent,
+  NodeListener,
+  NodeRequestLike,
+  NodeResponseLike,
+} from './token/index.js';
 export type {
   AccessTokenOptions,
   VerifyOptions,
