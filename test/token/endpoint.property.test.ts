@@ -26,7 +26,7 @@ const handler = createTokenHandler({
 });
 
 const request = (body: string | Uint8Array) =>
-  new Request('https://prop.example/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  new Request('https://prop.example/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: body as BodyInit });
 
 // Bodies shaped like a TokenSourceRequest, with every field fuzzed: right and wrong types,
 // both spellings, hostile keys, deep nesting.

@@ -8,17 +8,23 @@ const SECRET = 'endpoint-secret-0123456789abcdefghijkl';
 const SERVER_URL = 'wss://example.livekit.cloud';
 const verifier = new TokenVerifier(KEY, SECRET);
 
+function headersOf(response: Response): Record<string, string> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => (headers[name] = value));
+  return headers;
+}
+
 const lobbyPolicy: TokenPolicy = () => ({ identity: 'alice', name: 'Alice', grant: { roomJoin: true, room: 'lobby' } });
 
 function handlerWith(options: Partial<TokenHandlerOptions> = {}) {
   return createTokenHandler({ authorize: lobbyPolicy, serverUrl: SERVER_URL, apiKey: KEY, apiSecret: SECRET, ...options });
 }
 
-function post(body: string | Uint8Array | ReadableStream<Uint8Array> | null, headers: Record<string, string> = {}): Request {
+function post(body: string | Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array> | null, headers: Record<string, string> = {}): Request {
   const init: RequestInit & { duplex?: 'half' } = {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body,
+    body: body as BodyInit | null,
   };
   if (body instanceof ReadableStream) init.duplex = 'half';
   return new Request('https://app.example.com/api/token', init);
@@ -322,7 +328,7 @@ describe('createTokenHandler: CORS', () => {
       }),
     );
     expect(response.status).toBe(204);
-    expect(Object.fromEntries(response.headers)).toEqual({
+    expect(headersOf(response)).toEqual({
       'access-control-allow-origin': 'https://app.example.com',
       'access-control-allow-methods': 'POST, OPTIONS',
       'access-control-allow-headers': 'content-type, authorization',
@@ -368,7 +374,7 @@ describe('createTokenHandler: CORS', () => {
   it('sends no CORS headers when CORS is not configured', async () => {
     const response = await handlerWith()(post('{}', { origin: 'https://app.example.com' }));
     expect(response.status).toBe(201);
-    expect([...response.headers.keys()].filter((name) => name.startsWith('access-control') || name === 'vary')).toEqual([]);
+    expect(Object.keys(headersOf(response)).filter((name) => name.startsWith('access-control') || name === 'vary')).toEqual([]);
   });
 });
 
