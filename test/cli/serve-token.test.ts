@@ -1,5 +1,11 @@
-// `serve-token`, run in-process on loopback and stopped through io.signal.
-import { describe, expect, it, vi } from 'vitest';
+// `serve-token`, run in-process on loopback and stopped through io.signal, and the built
+// executable stopped by SIGINT.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TokenSource } from 'livekit-client';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { TokenVerifier } from '../../src/token/index.js';
 import { run } from '../../src/cli/run.js';
 import { cli } from './helpers.js';
@@ -143,5 +149,38 @@ describe('livekit-server-api serve-token', () => {
     expect(help.code).toBe(0);
     for (const flag of ['--port', '--dev', '--room', '--cors', '--url', '--api-key']) expect(help.stdout).toContain(flag);
     expect((await cli(['serve-token', '--prot', '80'])).stderr).toContain('did you mean --port?');
+  });
+});
+
+describe('the built executable: serve-token', () => {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  const bin = join(root, 'dist/esm/cli/main.js');
+  beforeAll(() => {
+    if (!existsSync(bin)) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+  }, 120_000);
+
+  it('serves livekit-client TokenSource.endpoint until SIGINT, then exits 0', async () => {
+    const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('LIVEKIT_')));
+    const child = spawn(process.execPath, [bin, 'serve-token', '--dev', '--port', '0'], { cwd: root, env: { ...cleanEnv, ...ENV } });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    try {
+      const url = await new Promise<string>((done, fail) => {
+        let stdout = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes('\n')) done(stdout.trim());
+        });
+        void exited.then((code) => fail(new Error(`serve-token exited ${code}: ${stderr}`)));
+      });
+      const answer = await TokenSource.endpoint(url).fetch({ roomName: 'from-cli', participantIdentity: 'carol' });
+      expect(answer.serverUrl).toBe(ENV.LIVEKIT_URL);
+      expect(verifier.verifySync(answer.participantToken)).toMatchObject({ sub: 'carol', video: { roomJoin: true, room: 'from-cli' } });
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('POST / 201 token for "carol" in room "from-cli"');
   });
 });
