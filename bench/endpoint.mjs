@@ -2,6 +2,7 @@
 // handler awaited, the Response body read): ours (createTokenHandler from the built /token
 // file) vs the same endpoint written by hand on livekit-server-sdk's AccessToken, the way
 // apps write it today — method, content type and field checks, the policy, 201 JSON.
+/* global Request, Response -- Node's Fetch API globals */
 import * as peer from 'livekit-server-sdk';
 import { createTokenHandler } from '../dist/esm/token/index.js';
 import { compare, report } from './lib.mjs';

@@ -6,6 +6,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { TokenSource } from 'livekit-client';
+import type * as LivekitClientModule from 'livekit-client';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenHandler, toNodeListener, TokenVerifier, type TokenPolicyResult, type TokenRequest } from '../../src/token/index.js';
@@ -142,7 +143,7 @@ describe('livekit-client TokenSource.endpoint in headless Chromium, across origi
         await page.goto(`${allowedPage}/`);
         const fetchFromPage = (url: string) =>
           page.evaluate(async (target) => {
-            const { TokenSource } = (globalThis as unknown as { LivekitClient: typeof import('livekit-client') }).LivekitClient;
+            const { TokenSource } = (globalThis as unknown as { LivekitClient: typeof LivekitClientModule }).LivekitClient;
             try {
               const source = TokenSource.endpoint(target, { headers: { authorization: 'Bearer session-42' } });
               return { ok: await source.fetch({ roomName: 'browser-room', participantIdentity: 'asked-for', agentName: 'other-bot' }) };

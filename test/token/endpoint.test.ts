@@ -453,3 +453,16 @@ describe('createTokenHandler: dev mode', () => {
     expect(warnings).toEqual([]);
   });
 });
+
+describe('createTokenHandler in a framework', () => {
+  it('serves tokens unchanged as a Hono route (c.req.raw in, Response out)', async () => {
+    const { Hono } = await import('hono');
+    const app = new Hono();
+    const handler = handlerWith();
+    app.post('/api/token', (c) => handler(c.req.raw));
+    const response = await app.request('/api/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(response.status).toBe(201);
+    const { participant_token: token } = (await response.json()) as { participant_token: string };
+    expect(verifier.verifySync(token).video).toEqual({ roomJoin: true, room: 'lobby' });
+  });
+});
