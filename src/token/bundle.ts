@@ -10,3 +10,4 @@ export { formatValue, videoGrantToClaims, VIDEO_GRANT_FIELD_TYPES, TRACK_SOURCES
 export { ttlToSeconds } from './ttl.js';
 export { resolveCredentials } from '../internal/env.js';
 export { runtime } from '#runtime';
+export { closest } from '../internal/closest.js';
