@@ -53,9 +53,10 @@ export type {
 } from './token/index.js';
 
 // Twirp transport and service clients
-export { RoomServiceClient } from './services/index.js';
+export { LiveKitAPI, RoomServiceClient } from './services/index.js';
 export type {
   CreateOptions,
+  LiveKitAPIOptions,
   ParticipantTrackList,
   PerformRpcOptions,
   RemoveParticipantOptions,
@@ -63,7 +64,7 @@ export type {
   UpdateParticipantOptions,
 } from './services/index.js';
 export { RpcError, ServerError, TwirpError, ConnectionError, RequestTimeoutError, RequestAbortedError } from './rpc/index.js';
-export type { TwirpErrorCode, RpcErrorContext, ClientOptions, RequestOptions, RpcEncoding, FetchLike } from './rpc/index.js';
+export type { TwirpErrorCode, RpcErrorContext, ClientOptions, RequestOptions, RpcEncoding, FetchLike, MessageInit } from './rpc/index.js';
 
 // Webhooks
 export {
