@@ -1,6 +1,7 @@
 // `serve-token`: a local token endpoint for front-end work, the handler of
 // createTokenHandler behind node:http. Runs until Ctrl-C (or io.signal in tests).
 import type { AddressInfo } from 'node:net';
+import { newId } from '../internal/ids.js';
 import { createTokenHandler, type TokenPolicy } from '../token/endpoint.js';
 import { toNodeListener } from '../token/node-listener.js';
 import type { FlagSpec, ParsedArgs } from './args.js';
@@ -137,8 +138,7 @@ function onlyRoom(room: string): TokenPolicy {
   return (_request, body) => {
     if (body.roomName !== undefined && body.roomName !== room) return null;
     return {
-      // Unique enough to tell test users apart; not a secret.
-      identity: body.participantIdentity ?? `user-${Math.random().toString(16).slice(2, 10)}`,
+      identity: body.participantIdentity ?? newId('user-', 8),
       name: body.participantName,
       grant: { roomJoin: true, room },
     };

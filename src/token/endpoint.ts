@@ -2,8 +2,8 @@
 // `TokenSource.endpoint(url)` POSTs a JSON TokenSourceRequest and expects 2xx with
 // `{ server_url, participant_token }`. A Fetch API handler, so it runs unchanged in every
 // runtime; node-listener.ts adapts it to node:http. Lives with /token (no protocol code).
-import { runtime } from '#runtime';
 import { readEnv, resolveCredentials } from '../internal/env.js';
+import { newId } from '../internal/ids.js';
 import { AccessToken } from './access-token.js';
 import { InvalidTokenRequest, parseTokenRequest, type TokenRequest } from './endpoint-request.js';
 import { formatValue, type AgentGrant, type RoomConfigurationInput, type SIPGrant, type VideoGrant } from './grants.js';
@@ -296,11 +296,11 @@ function resolvePolicy(options: TokenHandlerOptions): TokenPolicy {
       'Development only: give it an authorize policy before deploying.',
   );
   return (_request, body) => ({
-    identity: body.participantIdentity ?? `user-${randomSuffix()}`,
+    identity: body.participantIdentity ?? newId('user-', 8),
     name: body.participantName,
     metadata: body.participantMetadata,
     attributes: body.participantAttributes,
-    grant: { roomJoin: true, room: body.roomName ?? defaultRoom ?? `room-${randomSuffix()}` },
+    grant: { roomJoin: true, room: body.roomName ?? defaultRoom ?? newId('room-', 8) },
     roomConfig: body.roomConfig,
   });
 }
@@ -319,10 +319,6 @@ function warnOnce(sink: (message: string) => void, message: string): void {
 function writeToStderr(message: string): void {
   const stderr = (globalThis as { process?: { stderr?: { write?: (text: string) => unknown } } }).process?.stderr;
   if (typeof stderr?.write === 'function') stderr.write(`${message}\n`);
-}
-
-function randomSuffix(): string {
-  return Array.from(runtime.randomBytes(4), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 function resolveServerUrl(given: string | undefined): string {

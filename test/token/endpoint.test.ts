@@ -430,8 +430,8 @@ describe('createTokenHandler: dev mode', () => {
     const claimsOf = async (handler: (request: Request) => Promise<Response>) =>
       verifier.verifySync(((await (await handler(post('{}'))).json()) as { participant_token: string }).participant_token);
     const random = await claimsOf(createTokenHandler({ ...devOptions, dev: true, onWarning: () => {} }));
-    expect(random.sub).toMatch(/^user-[0-9a-f]{8}$/);
-    expect(random.video?.room).toMatch(/^room-[0-9a-f]{8}$/);
+    expect(random.sub).toMatch(/^user-[A-Za-z0-9]{8}$/);
+    expect(random.video?.room).toMatch(/^room-[A-Za-z0-9]{8}$/);
     const pinned = await claimsOf(createTokenHandler({ ...devOptions, dev: { room: 'standup' }, onWarning: () => {} }));
     expect(pinned.video?.room).toBe('standup');
   });
