@@ -6,7 +6,7 @@ import { createTokenHandler, type TokenPolicy } from '../token/endpoint.js';
 import { toNodeListener } from '../token/node-listener.js';
 import type { FlagSpec, ParsedArgs } from './args.js';
 import type { Command } from './command.js';
-import { KEY_FLAGS, resolveKeys } from './credentials.js';
+import { KEY_FLAGS, URL_FLAG, resolveKeys } from './credentials.js';
 import { CommandFailure, PROGRAM, UsageError, writeLine, type CliIo } from './io.js';
 
 const COMMAND = 'serve-token';
@@ -30,13 +30,7 @@ const SERVE_FLAGS: readonly FlagSpec[] = [
     description: "a browser origin that may call it, e.g. http://localhost:3000, or '*'",
   },
   { name: 'ttl', type: 'string', value: '<duration>', description: 'token lifetime, over one minute (default 15m)' },
-  {
-    name: 'url',
-    type: 'string',
-    value: '<url>',
-    description: `server_url handed to clients (default: $LIVEKIT_URL, else ${DEV_SERVER_URL})`,
-    group: 'Credentials',
-  },
+  { ...URL_FLAG, description: `server_url handed to clients (default: $LIVEKIT_URL, else ${DEV_SERVER_URL})` },
   ...KEY_FLAGS,
 ];
 
