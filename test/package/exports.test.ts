@@ -110,6 +110,11 @@ describe('the built package', () => {
       "console.log(response.status, new TokenVerifier('k', 's').verifySync(participant_token).video.room, root.createTokenHandler === createTokenHandler, root.toNodeListener !== undefined)";
     expect(esm(serve)).toBe('201 r true true');
     expect(esm(serve, ['-C', 'workerd'])).toBe('201 r true true');
+    expect(
+      cjs(
+        "const token = require('livekit-server-api/token'), root = require('livekit-server-api'); console.log(typeof token.createTokenHandler, token.createTokenHandler === root.createTokenHandler, token.toNodeListener === root.toNodeListener)",
+      ),
+    ).toBe('function true true');
   });
 
   // The build leaves `#token` external, so it cannot see a name the other entries import
