@@ -12,6 +12,8 @@ export {
   DEFAULT_MAX_TOKEN_LENGTH,
   DEFAULT_TTL_SECONDS,
   trackSourceName,
+  claimsToJwtPayload,
+  trackSourceToString,
 } from './token/index.js';
 
 // The standard token endpoint (livekit-client's TokenSource.endpoint)

@@ -15,6 +15,7 @@ export { LiveKitError } from '../errors.js';
 export { DEFAULT_TTL_SECONDS } from './ttl.js';
 export type { Ttl } from './ttl.js';
 export { trackSourceName } from './grants.js';
+export { claimsToJwtPayload, trackSourceToString } from './jwt-payload.js';
 export type {
   VideoGrant,
   VideoGrantClaims,
