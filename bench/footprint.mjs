@@ -1,7 +1,7 @@
 // What the package costs on disk and in a bundle, ours vs livekit-server-sdk: the packed
 // tarball (size, files), node_modules after installing that tarball into an empty project, and
-// the minified size of a Worker bundled from it — one that imports only the token API, one
-// that imports the root for a RoomService call.
+// the minified size of a Worker bundled from it — one that imports only the token API, and
+// ones that import the root for a RoomService call, directly and through LiveKitAPI.
 //
 // Both tarballs come from `npm pack` (ours from this checkout, already built by `npm run
 // bench`; the peer's from the registry at the version in our devDependencies), so the
@@ -24,7 +24,8 @@ const PEER_VERSION = JSON.parse(readFileSync(join(ROOT, 'node_modules/livekit-se
 const execFileAsync = promisify(execFile);
 
 // The Workers each side is measured with: the same code, differing only in the import.
-// When LiveKitAPI lands, the root Worker becomes `new LiveKitAPI(…).room.listRooms()` on both sides.
+// `api` pulls in every client LiveKitAPI holds: the peer's has all six services, so this row
+// compares like with like once ours has them too.
 const WORKERS = {
   token: (specifier) => `import { AccessToken } from '${specifier}';
 export default {
@@ -39,6 +40,15 @@ export default {
 export default {
   async fetch(_request, env) {
     const rooms = await new RoomServiceClient(env.LIVEKIT_URL, env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET).listRooms();
+    return Response.json(rooms.map((room) => room.name));
+  },
+};
+`,
+  api: (specifier) => `import { LiveKitAPI } from '${specifier}';
+export default {
+  async fetch(_request, env) {
+    const api = new LiveKitAPI({ host: env.LIVEKIT_URL, apiKey: env.LIVEKIT_API_KEY, secret: env.LIVEKIT_API_SECRET });
+    const rooms = await api.room.listRooms();
     return Response.json(rooms.map((room) => room.name));
   },
 };
@@ -108,6 +118,7 @@ async function measure(work, name, packArgs, specifiers) {
     installedFiles: installed.files,
     tokenWorker: await workerBundle(project, WORKERS.token(specifiers.token)),
     rootWorker: await workerBundle(project, WORKERS.root(specifiers.root)),
+    apiWorker: await workerBundle(project, WORKERS.api(specifiers.root)),
   };
 }
 
@@ -128,6 +139,8 @@ export async function run() {
     row('Worker importing the token API, min+gzip', 'kB', (side) => side.tokenWorker.gzipKb);
     row('Worker importing the root (RoomService), minified', 'kB', (side) => side.rootWorker.minKb);
     row('Worker importing the root (RoomService), min+gzip', 'kB', (side) => side.rootWorker.gzipKb);
+    row('Worker importing the root (LiveKitAPI), minified', 'kB', (side) => side.apiWorker.minKb);
+    row('Worker importing the root (LiveKitAPI), min+gzip', 'kB', (side) => side.apiWorker.gzipKb);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

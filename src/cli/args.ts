@@ -1,6 +1,7 @@
 // A small flag parser made for this tool: long flags with `--name value` or `--name=value`,
 // `--no-name` for negatable booleans, repeatable flags, `--` to end flags, and errors that
 // say what to type instead (closest known flag, missing value). No dependency.
+import { closest } from '../internal/closest.js';
 import { UsageError } from './io.js';
 
 /** How a flag takes its value. `strings` may be given several times and collects them all. */
@@ -27,11 +28,14 @@ export interface FlagSpec {
 /** What a command line means once parsed: flag values by name, and the rest in order. */
 export class ParsedArgs {
   readonly positionals: readonly string[];
+  /** The command's usage line from its help, e.g. `rooms create <name>`: what an error shows. */
+  readonly usage: string;
   readonly #values: ReadonlyMap<string, string | boolean | string[]>;
 
-  constructor(positionals: readonly string[], values: ReadonlyMap<string, string | boolean | string[]>) {
+  constructor(positionals: readonly string[], values: ReadonlyMap<string, string | boolean | string[]>, usage = '') {
     this.positionals = positionals;
     this.#values = values;
+    this.usage = usage;
   }
 
   /** Whether the flag was given at all (a negated boolean counts). */
@@ -71,7 +75,7 @@ const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
  * closest known one), a missing value, or a bad boolean. `command` names the command in
  * messages and in the help hint.
  */
-export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], command: string): ParsedArgs {
+export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], command: string, usage = command): ParsedArgs {
   const byName = new Map<string, FlagSpec>();
   for (const spec of specs) {
     byName.set(spec.name, spec);
@@ -156,7 +160,7 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], c
     }
     positionals.push(arg);
   }
-  return new ParsedArgs(positionals, values);
+  return new ParsedArgs(positionals, values, usage);
 }
 
 function parseBoolean(text: string, spec: FlagSpec, command: string): boolean {
@@ -177,35 +181,6 @@ function unknownFlagMessage(flag: string, specs: readonly FlagSpec[], command: s
   ]);
   const suggestion = closest(flag.startsWith('--') ? flag : `-${flag}`, candidates);
   return `unknown flag ${flag} for '${command}'${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`;
-}
-
-/** The candidate closest to `word` (edit distance ≤ 2, or a prefix), if any. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(word, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 4))) return best;
-  const prefixed = candidates.filter((c) => c.startsWith(word) || (word.length > 3 && word.startsWith(c)));
-  return prefixed.length === 1 ? prefixed[0] : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
 }
 
 const HELP_WIDTH = 80;

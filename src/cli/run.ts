@@ -1,8 +1,9 @@
 // The `livekit-server-api` command line: finds the command in argv and runs it.
-import { closest } from './args.js';
+import { closest } from '../internal/closest.js';
 import { execute, type Command, type CommandGroup } from './command.js';
 import { EXIT_OK, EXIT_USAGE, PROGRAM, UsageError, writeLine, type CliIo } from './io.js';
 import { participantsGroup, roomsGroup, sendDataCommand } from './rooms.js';
+import { serveTokenCommand } from './serve-token.js';
 import { tokenCommand, verifyCommand } from './token.js';
 
 type Entry = { readonly kind: 'command'; readonly command: Command } | { readonly kind: 'group'; readonly group: CommandGroup };
@@ -13,6 +14,7 @@ const ENTRIES: ReadonlyMap<string, Entry> = new Map<string, Entry>([
   ['rooms', { kind: 'group', group: roomsGroup }],
   ['participants', { kind: 'group', group: participantsGroup }],
   ['send-data', { kind: 'command', command: sendDataCommand }],
+  ['serve-token', { kind: 'command', command: serveTokenCommand }],
 ]);
 
 // Words people type for these commands, mapped to ours.
@@ -21,6 +23,8 @@ const ALIASES: ReadonlyMap<string, string> = new Map([
   ['room', 'rooms'],
   ['participant', 'participants'],
   ['senddata', 'send-data'],
+  ['serve', 'serve-token'],
+  ['token-server', 'serve-token'],
 ]);
 
 /**
@@ -150,6 +154,7 @@ function topLevelHelp(): string {
     `  $ ${PROGRAM} verify "$(${PROGRAM} token --room demo --identity alice)"`,
     `  $ ${PROGRAM} rooms list --url ws://localhost:7880`,
     `  $ ${PROGRAM} participants list demo --json`,
+    `  $ ${PROGRAM} serve-token --room demo --cors http://localhost:3000`,
     '',
     `Run '${PROGRAM} <command> --help' for the flags of each command.`,
     '',

@@ -74,3 +74,11 @@ export function optionalObject<T extends object>(value: T | undefined | null, wh
   }
   return value;
 }
+
+/** An object (not null, not an array): an options argument. `example` shows what to pass. */
+export function requireObject<T>(value: T, what: string, example: string): NonNullable<T> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${what} must be an object, e.g. ${example}; got ${show(value)}`);
+  }
+  return value as NonNullable<T>;
+}

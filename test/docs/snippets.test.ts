@@ -27,6 +27,9 @@ declare const token: string;
 declare const oldSecret: string;
 declare const newSecret: string;
 declare const receiver: import('livekit-server-api').WebhookReceiver;
+declare const handler: import('livekit-server-api/token').TokenHandler;
+/** The reader's own authentication. */
+declare function sessionUser(request: Request): Promise<{ id: string; name: string; rooms: string[] } | undefined>;
 `;
 
 // The same names with values, for the snippets that run: a key pair, a token it signed, a
@@ -40,6 +43,7 @@ const at = new AccessToken(apiKey, apiSecret, { identity: 'alice' });
 at.addGrant({ roomJoin: true, room: 'standup' });
 globalThis.token = at.toJwt();
 globalThis.receiver = new WebhookReceiver(apiKey, apiSecret);
+globalThis.sessionUser = async () => undefined;
 `;
 const RUN_MARKER = '<!-- snippet: runs -->';
 

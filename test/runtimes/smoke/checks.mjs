@@ -117,12 +117,47 @@ export const checks = [
       expect(error.code === 'not_found' && error.status === 404, `expected not_found / 404, got ${error.code} / ${error.status}`);
     },
   },
-  // ── The other service clients and the token endpoint handler go here ──────────────────
+  {
+    name: 'LiveKitAPI: a room created through .room is listed',
+    uses: ['root'],
+    async run({ root, server }) {
+      const api = new (need(root, 'LiveKitAPI'))({ host: server.url, apiKey: server.apiKey, secret: server.apiSecret });
+      const name = `smoke-api-${Math.random().toString(36).slice(2, 10)}`;
+      await api.room.createRoom({ name });
+      const listed = await api.room.listRooms([name]);
+      expect(listed.length === 1 && listed[0].name === name, `listRooms found ${listed.length} rooms`);
+      await api.room.deleteRoom(name);
+    },
+  },
+  {
+    name: 'token endpoint: createTokenHandler answers 201 with a token that verifies',
+    uses: ['token'],
+    async run({ token, server }) {
+      const handler = need(token, 'createTokenHandler')({
+        authorize: (_request, body) => ({ identity: 'alice', grant: { roomJoin: true, room: body.roomName ?? 'lobby' } }),
+        serverUrl: server.url,
+        apiKey: server.apiKey,
+        apiSecret: server.apiSecret,
+      });
+      const response = await handler(
+        new Request('http://127.0.0.1/token', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ room_name: 'standup' }),
+        }),
+      );
+      const answer = await response.json();
+      expect(response.status === 201, `the handler answered ${response.status}: ${JSON.stringify(answer)}`);
+      expect(answer.server_url === server.url, `server_url is ${answer.server_url}`);
+      const claims = new (need(token, 'TokenVerifier'))(server.apiKey, server.apiSecret).verifySync(answer.participant_token);
+      expect(claims.sub === 'alice' && claims.video?.room === 'standup', `the token grants ${claims.sub} room ${claims.video?.room}`);
+    },
+  },
+  // ── The other service clients go here ────────────────────────────────────────────────
   // One entry each (uses: ['root']), one call against the same test server, reached through
-  // need() so that a client missing from the package fails here:
-  //   EgressClient (e.g. listEgress), IngressClient (listIngress), AgentDispatchClient
-  //   (listDispatch), SipClient (listSipInboundTrunk), and the token endpoint handler (one
-  //   request through it, the answer's token verified with TokenVerifier).
+  // need() so that a client missing from the package fails here: EgressClient (e.g.
+  // listEgress), IngressClient (listIngress), AgentDispatchClient (listDispatch), SipClient
+  // (listSipInboundTrunk); and LiveKitAPI's matching property (api.egress…) in the entry above.
 ];
 
 /**
