@@ -74,7 +74,8 @@ const METHODS: MethodTable<IngressRequests, IngressContext> = {
         if (request.url === '') throw invalidIngress('missing URL parameter');
         const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(request.url)?.[1]?.toLowerCase() ?? '';
         if (scheme !== 'http' && scheme !== 'https' && scheme !== 'srt') throw invalidIngress(`invalid url scheme ${scheme}`);
-        url = request.url;
+        // Re-marshalled, as a server does: the scheme in lower case.
+        url = scheme + request.url.slice(scheme.length);
       }
       // The deprecated bypass_transcoding of the request is not read: enable_transcoding decides.
       const info = new IngressInfo({
