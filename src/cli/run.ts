@@ -4,6 +4,7 @@ import { execute, type Command, type CommandGroup } from './command.js';
 import { EXIT_OK, EXIT_USAGE, PROGRAM, UsageError, writeLine, type CliIo } from './io.js';
 import { participantsGroup, roomsGroup, sendDataCommand } from './rooms.js';
 import { tokenCommand, verifyCommand } from './token.js';
+import { dispatchGroup, ingressGroup } from './ingress.js';
 
 type Entry = { readonly kind: 'command'; readonly command: Command } | { readonly kind: 'group'; readonly group: CommandGroup };
 
@@ -13,6 +14,8 @@ const ENTRIES: ReadonlyMap<string, Entry> = new Map<string, Entry>([
   ['rooms', { kind: 'group', group: roomsGroup }],
   ['participants', { kind: 'group', group: participantsGroup }],
   ['send-data', { kind: 'command', command: sendDataCommand }],
+  ['ingress', { kind: 'group', group: ingressGroup }],
+  ['dispatch', { kind: 'group', group: dispatchGroup }],
 ]);
 
 // Words people type for these commands, mapped to ours.
@@ -21,6 +24,9 @@ const ALIASES: ReadonlyMap<string, string> = new Map([
   ['room', 'rooms'],
   ['participant', 'participants'],
   ['senddata', 'send-data'],
+  ['ingresses', 'ingress'],
+  ['agent-dispatch', 'dispatch'],
+  ['dispatches', 'dispatch'],
 ]);
 
 /**

@@ -57,8 +57,9 @@ describe.each(['protobuf', 'json'] as const)('IngressClient against the test ser
     const info = await client().createIngress(IngressInput.RTMP_INPUT, {
       ...rtmp,
       enabled: false,
-      audio: { name: 'mic', source: TrackSource.MICROPHONE, preset: IngressAudioEncodingPreset.OPUS_STEREO_96KBPS },
-      video: { source: 'SCREEN_SHARE', preset: 'H264_1080P_30FPS_3_LAYERS' },
+      audio: { name: 'mic', source: TrackSource.MICROPHONE, encodingOptions: { case: 'preset', value: IngressAudioEncodingPreset.OPUS_STEREO_96KBPS } },
+      // The oneof member and the enum by name, as buildMessage also takes them at run time.
+      video: { source: 'SCREEN_SHARE', preset: 'H264_1080P_30FPS_3_LAYERS' } as never,
     });
     expect(info.enabled).toBe(false);
     expect(info.audio?.encodingOptions).toEqual({ case: 'preset', value: IngressAudioEncodingPreset.OPUS_STEREO_96KBPS });
@@ -176,7 +177,7 @@ describe('IngressClient caller mistakes', () => {
     ['a URL input of another scheme', () => client().createIngress(IngressInput.URL_INPUT, { ...rtmp, url: 'rtmp://x/live' }), RangeError, /http:\/\/, https:\/\/ or srt:\/\//],
     ['an option of the wrong type', () => client().createIngress(IngressInput.RTMP_INPUT, { ...rtmp, enabled: 'yes' as never }), TypeError, /options.enabled must be true or false/],
     ['an unknown option', () => client().createIngress(IngressInput.RTMP_INPUT, { ...rtmp, roomname: 'x' } as never), TypeError, /did you mean roomName/],
-    ['a bad audio preset', () => client().createIngress(IngressInput.RTMP_INPUT, { ...rtmp, audio: { preset: 99 } }), RangeError, /options.audio.preset/],
+    ['a bad audio preset', () => client().createIngress(IngressInput.RTMP_INPUT, { ...rtmp, audio: { encodingOptions: { case: 'preset', value: 99 as IngressAudioEncodingPreset } } }), RangeError, /options.audio.encodingOptions.value/],
     ['updateIngress without an id', () => client().updateIngress('', { name: 'x' }), TypeError, /ingressId/],
     ['updateIngress without options', () => client().updateIngress('IN_x', null as never), TypeError, /options must be an object/],
     ['listIngress with a number', () => client().listIngress(5 as never), TypeError, /room name or/],

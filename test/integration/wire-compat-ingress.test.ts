@@ -75,11 +75,14 @@ const CASES: Case[] = [
       c.createIngress(IngressInput.RTMP_INPUT, {
         roomName: 'stage',
         participantIdentity: 'obs',
-        audio: { name: 'mic', source: 'MICROPHONE', preset: 'OPUS_MONO_64KBS' },
+        audio: { name: 'mic', source: TrackSource.MICROPHONE, encodingOptions: { case: 'preset', value: IngressAudioEncodingPreset.OPUS_MONO_64KBS } },
         video: {
           name: 'cam',
           source: TrackSource.CAMERA,
-          options: { videoCodec: VideoCodec.H264_BASELINE, frameRate: 30, layers: [{ quality: VideoQuality.HIGH, width: 1280, height: 720, bitrate: 3_000_000 }] },
+          encodingOptions: {
+            case: 'options',
+            value: { videoCodec: VideoCodec.H264_BASELINE, frameRate: 30, layers: [{ quality: VideoQuality.HIGH, width: 1280, height: 720, bitrate: 3_000_000 }] },
+          },
         },
       }),
   ],
