@@ -1,7 +1,8 @@
 // The test server's ingresses: what a livekit-server keeps in its ingress store, and the state
 // changes an ingress service would report (a stream starting and ending), moved by the test
 // through `lk.ingress`. Each change a server reports by webhook goes to the event bus.
-import { IngressInfo, IngressInput, IngressState, IngressState_Status, Room } from '@livekit/protocol';
+import type { IngressInfo } from '@livekit/protocol';
+import { IngressInput, IngressState, IngressState_Status, Room } from '@livekit/protocol';
 import { newId } from '../../internal/ids.js';
 import type { EventBus } from '../events.js';
 import type { RoomState } from '../rooms/state.js';
