@@ -77,26 +77,15 @@ export interface CreateIngressOptions {
 
 /**
  * What {@link IngressClient.updateIngress} changes: `livekit-server-sdk`'s
- * `UpdateIngressOptions`. Empty strings and fields left out stay as they are.
+ * `UpdateIngressOptions`, the fields of {@link CreateIngressOptions} but `url`, all optional.
+ * Empty strings and fields left out stay as they are.
  *
  * @example
  * ```ts
  * const update: UpdateIngressOptions = { name: 'main stage', roomName: 'stage-2', enabled: false };
  * ```
  */
-export interface UpdateIngressOptions {
-  name?: string | undefined;
-  roomName?: string | undefined;
-  participantIdentity?: string | undefined;
-  participantName?: string | undefined;
-  participantMetadata?: string | undefined;
-  /** @deprecated Use `enableTranscoding`. */
-  bypassTranscoding?: boolean | undefined;
-  enableTranscoding?: boolean | undefined;
-  enabled?: boolean | undefined;
-  audio?: IngressAudioOptions | MessageInit<IngressAudioOptions> | undefined;
-  video?: IngressVideoOptions | MessageInit<IngressVideoOptions> | undefined;
-}
+export type UpdateIngressOptions = Partial<Omit<CreateIngressOptions, 'url'>>;
 
 /**
  * Which ingresses {@link IngressClient.listIngress} returns: `livekit-server-sdk`'s

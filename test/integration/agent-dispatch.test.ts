@@ -7,6 +7,7 @@ import { ServerError } from '../../src/rpc/errors.js';
 import { AgentDispatchClient } from '../../src/services/agent-dispatch.js';
 import { LiveKitAPI } from '../../src/services/livekit-api.js';
 import { startTestServer, type TestServer } from '../../src/testing/index.js';
+import { failure } from './outcome.js';
 
 let lk: TestServer;
 beforeAll(async () => {
@@ -14,15 +15,6 @@ beforeAll(async () => {
 });
 afterEach(() => lk.reset());
 afterAll(() => lk.close());
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const outcome = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(outcome instanceof Error)) throw new Error('expected the call to fail');
-  return outcome;
-}
 
 describe.each(['protobuf', 'json'] as const)('AgentDispatchClient against the test server (%s)', (encoding) => {
   const client = (token?: string) =>

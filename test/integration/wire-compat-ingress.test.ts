@@ -57,6 +57,19 @@ const everyCreateOption = {
   enabled: false,
 };
 
+const everyUpdateOption = () => ({
+  name: 'n',
+  roomName: 'r',
+  participantIdentity: 'i',
+  participantName: 'p',
+  participantMetadata: 'm',
+  bypassTranscoding: false,
+  enableTranscoding: true,
+  enabled: true,
+  audio: audio(),
+  video: video(),
+});
+
 type Case = [string, string, RequestType, (c: PeerClient) => Promise<unknown>, (c: IngressClient) => Promise<unknown>];
 const CASES: Case[] = [
   [
@@ -111,32 +124,8 @@ const CASES: Case[] = [
     'updateIngress with every option',
     'UpdateIngress',
     UpdateIngressRequest as unknown as RequestType,
-    (c) =>
-      c.updateIngress('IN_abc', {
-        name: 'n',
-        roomName: 'r',
-        participantIdentity: 'i',
-        participantName: 'p',
-        participantMetadata: 'm',
-        bypassTranscoding: false,
-        enableTranscoding: true,
-        enabled: true,
-        audio: audio(),
-        video: video(),
-      }),
-    (c) =>
-      c.updateIngress('IN_abc', {
-        name: 'n',
-        roomName: 'r',
-        participantIdentity: 'i',
-        participantName: 'p',
-        participantMetadata: 'm',
-        bypassTranscoding: false,
-        enableTranscoding: true,
-        enabled: true,
-        audio: audio(),
-        video: video(),
-      }),
+    (c) => c.updateIngress('IN_abc', everyUpdateOption()),
+    (c) => c.updateIngress('IN_abc', everyUpdateOption()),
   ],
   [
     'updateIngress with a name only',
