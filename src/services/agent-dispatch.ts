@@ -102,15 +102,8 @@ export class AgentDispatchClient {
     const what = 'AgentDispatchService.CreateDispatch';
     const room = requireName(roomName, `${what}: roomName`);
     requireName(agentName, `${what}: agentName`);
-    const opts = optionalObject(options, `${what}: options`);
-    const request = {
-      room,
-      agentName,
-      metadata: opts?.metadata,
-      restartPolicy: opts?.restartPolicy,
-      deployment: opts?.deployment,
-      attributes: opts?.attributes,
-    };
+    // Passed whole, so that a misspelt option is refused with a suggestion rather than ignored.
+    const request = { ...optionalObject(options, `${what}: options`), room, agentName };
     return this.#rpc.invoke(M.CreateDispatch, request, requestOptions, 'options');
   }
 

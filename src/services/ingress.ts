@@ -247,6 +247,6 @@ export class IngressClient {
 
 function listRequest(filter: string | ListIngressOptions | null | undefined): MessageInit<ListIngressRequest> {
   if (typeof filter === 'string') return { roomName: filter };
-  const opts = optionalObject(filter, 'Ingress.ListIngress: options (a room name or { roomName, ingressId })');
-  return opts === undefined ? {} : { roomName: opts.roomName, ingressId: opts.ingressId };
+  // Passed whole, so that a misspelt filter is refused rather than ignored (listing everything).
+  return optionalObject(filter, 'Ingress.ListIngress: options (a room name or { roomName, ingressId })') ?? {};
 }

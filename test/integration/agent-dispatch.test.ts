@@ -124,6 +124,7 @@ describe('AgentDispatchClient caller mistakes', () => {
     ['a metadata that is not a string', () => client().createDispatch('support', 'helper', { metadata: 42 as never }), TypeError, /options.metadata must be a string/],
     ['an unknown restart policy', () => client().createDispatch('support', 'helper', { restartPolicy: 9 as JobRestartPolicy }), RangeError, /restartPolicy/],
     ['a non-string attribute', () => client().createDispatch('support', 'helper', { attributes: { a: 1 } as never }), TypeError, /attributes\["a"\]/],
+    ['a misspelt option', () => client().createDispatch('support', 'helper', { metaData: 'x' } as never), TypeError, /did you mean metadata\?/],
     ['deleteDispatch without an id', () => client().deleteDispatch('', 'support'), TypeError, /dispatchId/],
     ['getDispatch without an id', () => client().getDispatch('', 'support'), TypeError, /dispatchId/],
     ['listDispatch without a room', () => client().listDispatch(undefined as never), TypeError, /roomName/],

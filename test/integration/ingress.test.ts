@@ -172,6 +172,7 @@ describe('IngressClient caller mistakes', () => {
     ['a bad audio preset', () => client().createIngress(IngressInput.RTMP_INPUT, { ...rtmp, audio: { encodingOptions: { case: 'preset', value: 99 as IngressAudioEncodingPreset } } }), RangeError, /options.audio.encodingOptions.value/],
     ['updateIngress without an id', () => client().updateIngress('', { name: 'x' }), TypeError, /ingressId/],
     ['updateIngress without options', () => client().updateIngress('IN_x', null as never), TypeError, /options must be an object/],
+    ['a misspelt listIngress filter', () => client().listIngress({ room: 'stage' } as never), TypeError, /options.room is not a field of ListIngressRequest \(did you mean roomName\?\)/],
     ['listIngress with a number', () => client().listIngress(5 as never), TypeError, /room name or/],
     ['deleteIngress without an id', () => client().deleteIngress(''), TypeError, /ingressId/],
   ])('refuses %s before any request', async (_name, call, kind, message) => {
