@@ -163,7 +163,8 @@ export class IngressClient {
       const url = requireName(opts.url, `${what}: options.url (the media a URL input pulls)`);
       const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
       if (scheme === undefined || !PULL_SCHEMES.has(scheme)) {
-        throw new RangeError(`${what}: options.url must be an http://, https:// or srt:// URL, got ${show(url)}`);
+        // Only the scheme is shown: a URL can carry credentials.
+        throw new RangeError(`${what}: options.url must be an http://, https:// or srt:// URL, got ${scheme === undefined ? 'no scheme' : `${scheme}://…`}`);
       }
     }
     return this.#rpc.invoke(M.CreateIngress, { ...opts, inputType }, requestOptions, 'options');
