@@ -11,6 +11,9 @@ import { FaultQueue, type TestServerFault } from './faults.js';
 import { CLOUD_ONLY, registry, SELF_HOSTED_UNSERVED, type TestServerRequest, type TestServerRequests } from './registry.js';
 import { createRoomService, type PerformRpcHandler, type RoomServiceMethod, type RoomServiceRequests } from './rooms/service.js';
 import { RoomState, type SeedParticipant, type SeedRoom, type SeedTrack } from './rooms/state.js';
+import { createIngressService } from './ingress/service.js';
+import { IngressStore, type TestServerIngress, type TestServerIngressOptions } from './ingress/state.js';
+import { createAgentDispatchService, type TestServerAgentDispatch } from './agent-dispatch/service.js';
 import {
   permissionDenied,
   type MessageClass,
@@ -68,6 +71,8 @@ export interface TestServerOptions {
   now?: () => number;
   /** Clock leeway for token `exp`/`nbf`, in seconds. Default 60, as a livekit-server. */
   leewaySeconds?: number;
+  /** How the Ingress service behaves: `notConnected`, `pageSize`, the RTMP and WHIP URLs. */
+  ingress?: TestServerIngressOptions;
 }
 
 /**
@@ -278,6 +283,10 @@ export interface TestServer {
   reset(): void;
   /** Stops the server: open connections and hanging calls are dropped. Idempotent. */
   close(): Promise<void>;
+  /** The ingresses: read them, start and end their streams, switch the service off. */
+  readonly ingress: TestServerIngress;
+  /** The agent dispatches, by room. */
+  readonly agentDispatch: TestServerAgentDispatch;
 }
 
 const DEFAULT_LIMITS: TestServerLimits = {
@@ -374,7 +383,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let closing: Promise<void> | undefined;
 
   const roomService = createRoomService({ remoteUnmute: options.remoteUnmute ?? false, performRpc: () => performRpc });
-  const services = registry([roomService]);
+  const ingressStore = new IngressStore(options.ingress ?? {}, state, events, now);
+  const agentDispatchService = createAgentDispatchService(events);
+  const services = registry([roomService, createIngressService(ingressStore), agentDispatchService]);
 
   const authenticate = (req: IncomingMessage, url: URL): AuthResult => {
     const header = req.headers.authorization;
@@ -644,6 +655,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       });
       return closing;
     },
+    ingress: ingressStore.handle(),
+    agentDispatch: agentDispatchService.view,
   };
 }
 
