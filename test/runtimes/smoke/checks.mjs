@@ -153,11 +153,36 @@ export const checks = [
       expect(claims.sub === 'alice' && claims.video?.room === 'standup', `the token grants ${claims.sub} room ${claims.video?.room}`);
     },
   },
+  {
+    name: 'IngressClient: create, list and delete a WHIP ingress',
+    uses: ['root'],
+    async run({ root, server }) {
+      const ingress = new (need(root, 'IngressClient'))(server.url, server.apiKey, server.apiSecret);
+      const whip = need(root, 'IngressInput').WHIP_INPUT;
+      const created = await ingress.createIngress(whip, { name: 'smoke', roomName: 'stage', participantIdentity: 'cam-1' });
+      expect(typeof created.ingressId === 'string' && created.ingressId !== '', 'createIngress returned no ingressId');
+      const listed = await ingress.listIngress({ ingressId: created.ingressId });
+      expect(listed.length === 1 && listed[0].name === 'smoke', `listIngress found ${listed.length} ingresses`);
+      await ingress.deleteIngress(created.ingressId);
+    },
+  },
+  {
+    name: 'AgentDispatchClient: a dispatch created through LiveKitAPI is listed',
+    uses: ['root'],
+    async run({ root, server }) {
+      const api = new (need(root, 'LiveKitAPI'))({ host: server.url, apiKey: server.apiKey, secret: server.apiSecret });
+      expect(api.agentDispatch instanceof need(root, 'AgentDispatchClient'), 'LiveKitAPI.agentDispatch is no AgentDispatchClient');
+      const room = `smoke-agents-${Math.random().toString(36).slice(2, 10)}`;
+      const created = await api.agentDispatch.createDispatch(room, 'support-agent', { metadata: '{"ticket":42}' });
+      const listed = await api.agentDispatch.listDispatch(room);
+      expect(listed.some((d) => d.id === created.id && d.agentName === 'support-agent'), `listDispatch found ${listed.length} dispatches`);
+    },
+  },
   // ── The other service clients go here ────────────────────────────────────────────────
   // One entry each (uses: ['root']), one call against the same test server, reached through
   // need() so that a client missing from the package fails here: EgressClient (e.g.
-  // listEgress), IngressClient (listIngress), AgentDispatchClient (listDispatch), SipClient
-  // (listSipInboundTrunk); and LiveKitAPI's matching property (api.egress…) in the entry above.
+  // listEgress), SipClient (listSipInboundTrunk); and LiveKitAPI's matching property
+  // (api.egress, api.sip) checked as the AgentDispatchClient entry does.
 ];
 
 /**
