@@ -47,6 +47,18 @@ export type {
   SendDataOptions,
   UpdateParticipantOptions,
 } from './services/index.js';
+export { EgressClient } from './services/index.js';
+export type {
+  BaseOptions,
+  EgressEncoding,
+  EgressOutput,
+  EncodedOutputs,
+  ListEgressOptions,
+  ParticipantEgressOptions,
+  RoomCompositeOptions,
+  TrackCompositeOptions,
+  WebOptions,
+} from './services/index.js';
 export { RpcError, ServerError, TwirpError, ConnectionError, RequestTimeoutError, RequestAbortedError } from './rpc/index.js';
 export type { TwirpErrorCode, RpcErrorContext, ClientOptions, RequestOptions, RpcEncoding, FetchLike, MessageInit } from './rpc/index.js';
 

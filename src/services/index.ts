@@ -10,3 +10,15 @@ export type {
   SendDataOptions,
   UpdateParticipantOptions,
 } from './room-service.js';
+export { EgressClient } from './egress.js';
+export type {
+  BaseOptions,
+  EgressEncoding,
+  EgressOutput,
+  EncodedOutputs,
+  ListEgressOptions,
+  ParticipantEgressOptions,
+  RoomCompositeOptions,
+  TrackCompositeOptions,
+  WebOptions,
+} from './egress.js';

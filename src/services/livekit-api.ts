@@ -6,6 +6,7 @@ import type { ClientOptions } from '../rpc/options.js';
 import { show } from '../rpc/options.js';
 import { TwirpClient } from '../rpc/twirp-client.js';
 import { RoomServiceClient } from './room-service.js';
+import { EgressClient } from './egress.js';
 import { sharedTransport } from './transport.js';
 
 /**
@@ -46,6 +47,7 @@ export interface LiveKitAPIOptions extends ClientOptions {
  */
 export class LiveKitAPI {
   readonly #room: RoomServiceClient;
+  readonly #egress: EgressClient;
 
   constructor(options: LiveKitAPIOptions = {}) {
     const who = 'LiveKitAPI';
@@ -63,10 +65,16 @@ export class LiveKitAPI {
     const rpc = new TwirpClient(who, host, apiKey, secret, { ...options, token });
     const transport = sharedTransport(rpc);
     this.#room = new RoomServiceClient(transport);
+    this.#egress = new EgressClient(transport);
   }
 
   /** Rooms, participants, data messages and RPC. */
   get room(): RoomServiceClient {
     return this.#room;
+  }
+
+  /** Recordings and live streams. */
+  get egress(): EgressClient {
+    return this.#egress;
   }
 }

@@ -30,3 +30,7 @@ export type { SeedParticipant, SeedRoom, SeedTrack } from './rooms/state.js';
 
 export { TestServerTwirpError, TWIRP_HTTP_STATUS } from './twirp.js';
 export type { TwirpErrorCode } from './twirp.js';
+
+export type { TestServerEgress, TestServerEgressOptions } from './egress/control.js';
+export type { EgressRequests } from './egress/service.js';
+export type { EgressFilter, EgressStatusInput, EgressTimers } from './egress/state.js';

@@ -11,6 +11,7 @@ import { FaultQueue, type TestServerFault } from './faults.js';
 import { CLOUD_ONLY, registry, SELF_HOSTED_UNSERVED, type TestServerRequest, type TestServerRequests } from './registry.js';
 import { createRoomService, type PerformRpcHandler, type RoomServiceMethod, type RoomServiceRequests } from './rooms/service.js';
 import { RoomState, type SeedParticipant, type SeedRoom, type SeedTrack } from './rooms/state.js';
+import { createTestEgress, type TestServerEgress, type TestServerEgressOptions } from './egress/control.js';
 import {
   permissionDenied,
   type MessageClass,
@@ -68,6 +69,8 @@ export interface TestServerOptions {
   now?: () => number;
   /** Clock leeway for token `exp`/`nbf`, in seconds. Default 60, as a livekit-server. */
   leewaySeconds?: number;
+  /** The Egress service: connected or not, ListEgress page size, timers that move egresses on. */
+  egress?: TestServerEgressOptions;
 }
 
 /**
@@ -278,6 +281,8 @@ export interface TestServer {
   reset(): void;
   /** Stops the server: open connections and hanging calls are dropped. Idempotent. */
   close(): Promise<void>;
+  /** The egresses: read them, move them through their states, switch egress off. */
+  readonly egress: TestServerEgress;
 }
 
 const DEFAULT_LIMITS: TestServerLimits = {
@@ -374,7 +379,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let closing: Promise<void> | undefined;
 
   const roomService = createRoomService({ remoteUnmute: options.remoteUnmute ?? false, performRpc: () => performRpc });
-  const services = registry([roomService]);
+  const egress = createTestEgress(options.egress, now, events);
+  const services = registry([roomService, egress.service]);
 
   const authenticate = (req: IncomingMessage, url: URL): AuthResult => {
     const header = req.headers.authorization;
@@ -635,8 +641,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       webhooks?.clearLog();
       performRpc = options.performRpc ?? echoPayload;
     },
+    egress: egress.control,
     close: () => {
       closing ??= new Promise<void>((resolve) => {
+        egress.dispose();
         for (const controller of inFlight) controller.abort();
         webhooks?.close();
         server.close(() => resolve());
