@@ -3,7 +3,6 @@
 // startRoomCompositeEgress and startTrackCompositeEgress) and results, plus per-call options
 // last, outputs as instances or plain objects, and iterateEgress over every page of ListEgress.
 import {
-  DirectFileOutput,
   EgressInfo,
   EncodedFileOutput,
   EncodingOptions,
@@ -22,7 +21,7 @@ import {
   UpdateStreamRequest,
   WebEgressRequest,
 } from '@livekit/protocol';
-import type { AudioMixing, EncodingOptionsPreset, WebhookConfig } from '@livekit/protocol';
+import type { AudioMixing, DirectFileOutput, EncodingOptionsPreset, WebhookConfig } from '@livekit/protocol';
 import type { CallGrants } from '../rpc/auth.js';
 import { ServerError } from '../rpc/errors.js';
 import type { MessageInit } from '../rpc/message-init.js';
@@ -245,10 +244,10 @@ function outputFields(output: unknown, what: string, legacy: boolean): EncodedFi
   if (kind === 'bundle') {
     const bundle = output as EncodedOutputs;
     const fields: EncodedFields = {};
-    if (bundle.file != null) fields.fileOutputs = [bundle.file];
-    if (bundle.stream != null) fields.streamOutputs = [bundle.stream];
-    if (bundle.segments != null) fields.segmentOutputs = [bundle.segments];
-    if (bundle.images != null) fields.imageOutputs = [bundle.images];
+    if (bundle.file !== undefined && bundle.file !== null) fields.fileOutputs = [bundle.file];
+    if (bundle.stream !== undefined && bundle.stream !== null) fields.streamOutputs = [bundle.stream];
+    if (bundle.segments !== undefined && bundle.segments !== null) fields.segmentOutputs = [bundle.segments];
+    if (bundle.images !== undefined && bundle.images !== null) fields.imageOutputs = [bundle.images];
     if (Object.keys(fields).length === 0) throw new TypeError(`${what}: an egress needs at least one output: pass ${OUTPUT_HELP}`);
     return fields;
   }

@@ -26,7 +26,7 @@ import {
 import type { EncodedFileOutput, ImageOutput, SegmentedFileOutput, StreamOutput } from '@livekit/protocol';
 import { TestServerTwirpError } from '../twirp.js';
 import { hasVideoGrant, serviceOf, type MethodContext, type MethodTable, type TestService } from '../service.js';
-import { EgressState, isRunning, statusName } from './state.js';
+import { isRunning, statusName, type EgressState } from './state.js';
 
 /**
  * The request message of each Egress method.

@@ -1,7 +1,7 @@
 // The egresses of one test server and their life cycle: starting → active → ending → complete
 // (or failed / aborted / limit reached), moved by the test (`lk.egress.advance`) or by timers.
 // Every change is reported to the event bus as the webhook a LiveKit server sends for it.
-import { EgressInfo, EgressStatus } from '@livekit/protocol';
+import { EgressStatus, type EgressInfo } from '@livekit/protocol';
 import { newId } from '../../internal/ids.js';
 import type { EventBus } from '../events.js';
 
