@@ -671,16 +671,17 @@ export class EgressClient {
         requestOptions,
         'options',
       );
-      yield* page.items;
-      token = page.nextPageToken?.token ?? '';
+      const next = page.nextPageToken?.token ?? '';
       // A server that hands back a token twice would keep this loop going for ever.
-      if (seen.has(token)) {
-        throw new ServerError('internal', 200, `the server repeated page token ${JSON.stringify(token.slice(0, 40))}`, {}, {
+      if (next !== '' && seen.has(next)) {
+        throw new ServerError('internal', 200, `the server repeated page token ${JSON.stringify(next.slice(0, 40))}`, {}, {
           service: M.ListEgress.service,
           method: M.ListEgress.method,
         });
       }
-      seen.add(token);
+      seen.add(next);
+      yield* page.items;
+      token = next;
     } while (token !== '');
   }
 
