@@ -33,4 +33,4 @@ export type { TwirpErrorCode } from './twirp.js';
 
 export type { TestServerEgress, TestServerEgressOptions } from './egress/control.js';
 export type { EgressRequests } from './egress/service.js';
-export type { EgressFilter, EgressStatusInput, EgressTimers } from './egress/state.js';
+export type { EgressFilter, EgressStatusInput } from './egress/state.js';

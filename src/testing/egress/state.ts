@@ -26,7 +26,14 @@ export type EgressStatusInput =
   | 'limit_reached'
   | `EGRESS_${'STARTING' | 'ACTIVE' | 'ENDING' | 'COMPLETE' | 'FAILED' | 'ABORTED' | 'LIMIT_REACHED'}`;
 
-/** Timers that move egresses on by themselves; left out, only `lk.egress.advance` does. */
+/**
+ * Timers that move egresses on by themselves; left out, only `lk.egress.advance` does.
+ *
+ * @example
+ * ```ts
+ * const timers: EgressTimers = { activeAfterMs: 50, completeAfterMs: 50 };
+ * ```
+ */
 export interface EgressTimers {
   /** Milliseconds from start to `EGRESS_ACTIVE`. */
   readonly activeAfterMs?: number | undefined;
@@ -34,7 +41,14 @@ export interface EgressTimers {
   readonly completeAfterMs?: number | undefined;
 }
 
-/** Filters of {@link EgressState.list}, as ListEgress takes them. */
+/**
+ * Filters of `lk.egress.list`, as ListEgress takes them.
+ *
+ * @example
+ * ```ts
+ * const running = lk.egress.list({ roomName: 'standup', active: true });
+ * ```
+ */
 export interface EgressFilter {
   readonly roomName?: string | undefined;
   /** Only egresses that have not ended (status below `EGRESS_COMPLETE`). */
