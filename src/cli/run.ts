@@ -4,6 +4,7 @@ import { execute, type Command, type CommandGroup } from './command.js';
 import { EXIT_OK, EXIT_USAGE, PROGRAM, UsageError, writeLine, type CliIo } from './io.js';
 import { participantsGroup, roomsGroup, sendDataCommand } from './rooms.js';
 import { tokenCommand, verifyCommand } from './token.js';
+import { egressGroup } from './egress.js';
 
 type Entry = { readonly kind: 'command'; readonly command: Command } | { readonly kind: 'group'; readonly group: CommandGroup };
 
@@ -13,6 +14,7 @@ const ENTRIES: ReadonlyMap<string, Entry> = new Map<string, Entry>([
   ['rooms', { kind: 'group', group: roomsGroup }],
   ['participants', { kind: 'group', group: participantsGroup }],
   ['send-data', { kind: 'command', command: sendDataCommand }],
+  ['egress', { kind: 'group', group: egressGroup }],
 ]);
 
 // Words people type for these commands, mapped to ours.
