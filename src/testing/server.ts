@@ -379,7 +379,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let closing: Promise<void> | undefined;
 
   const roomService = createRoomService({ remoteUnmute: options.remoteUnmute ?? false, performRpc: () => performRpc });
-  const egress = createTestEgress(options.egress, now, events);
+  const egress = createTestEgress(options.egress, now, events, (room, recording) => state.setActiveRecording(room, recording));
   const services = registry([roomService, egress.service]);
 
   const authenticate = (req: IncomingMessage, url: URL): AuthResult => {

@@ -149,6 +149,18 @@ describe('Egress on the test server', () => {
     expect(() => lk.egress.advance(egressId, 'paused' as never)).toThrow(/status must be one of/);
   });
 
+  it("sets the room's activeRecording while one of its egresses runs", async () => {
+    lk.seed.room('standup');
+    const { egressId } = await start();
+    expect(lk.room('standup')?.activeRecording).toBe(false);
+    lk.egress.advance(egressId, 'active');
+    expect(lk.room('standup')?.activeRecording).toBe(true);
+    lk.egress.advance(egressId, 'ending');
+    expect(lk.room('standup')?.activeRecording).toBe(true);
+    lk.egress.advance(egressId, 'complete');
+    expect(lk.room('standup')?.activeRecording).toBe(false);
+  });
+
   it('records a failure with its error text', async () => {
     lk.seed.room('standup');
     const { egressId } = await start();

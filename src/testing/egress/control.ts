@@ -81,11 +81,12 @@ export function createTestEgress(
   options: TestServerEgressOptions = {},
   now: () => number,
   events: EventBus,
+  onRecording: (roomName: string, recording: boolean) => void,
 ): { service: TestService; control: TestServerEgress; dispose: () => void } {
   checkOptions(options);
   const initiallyConnected = options.connected ?? true;
   let connected = initiallyConnected;
-  const state = new EgressState(now, events, options);
+  const state = new EgressState(now, events, options, onRecording);
   const egressService = createEgressService(state, {
     connected: () => connected,
     pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,

@@ -90,6 +90,8 @@ export class EgressState {
     private readonly now: () => number,
     private readonly events: EventBus,
     private readonly timers: EgressTimers,
+    /** Told whether a room is being recorded, as its `activeRecording` follows the egresses. */
+    private readonly onRecording: (roomName: string, recording: boolean) => void = () => undefined,
   ) {}
 
   /** Registers a new egress (status starting) and reports `egress_started`. */
@@ -100,6 +102,7 @@ export class EgressState {
     info.updatedAt = this.#nanos();
     this.#items.set(info.egressId, info);
     this.events.emit('egress_started', { egressInfo: info });
+    this.#refreshRecording(info.roomName);
     this.#schedule(this.timers.activeAfterMs, info.egressId, S.EGRESS_STARTING, S.EGRESS_ACTIVE);
     return info.clone();
   }
@@ -140,6 +143,7 @@ export class EgressState {
     } else {
       this.events.emit('egress_updated', { egressInfo: info });
     }
+    this.#refreshRecording(info.roomName);
     if (status === S.EGRESS_ENDING) this.#schedule(this.timers.completeAfterMs, egressId, S.EGRESS_ENDING, S.EGRESS_COMPLETE);
     return info.clone();
   }
@@ -175,6 +179,16 @@ export class EgressState {
     }, delayMs);
     timer.unref?.();
     this.#timers.add(timer);
+  }
+
+  /** A room is recorded while one of its egresses runs (active, or ending its outputs). */
+  #refreshRecording(roomName: string): void {
+    if (roomName === '') return;
+    let recording = false;
+    for (const info of this.#items.values()) {
+      if (info.roomName === roomName && (info.status === S.EGRESS_ACTIVE || info.status === S.EGRESS_ENDING)) recording = true;
+    }
+    this.onRecording(roomName, recording);
   }
 
   /** Egress timestamps are Unix nanoseconds. */
