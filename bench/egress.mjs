@@ -4,14 +4,13 @@
 // what is measured is the client. Each client speaks its default encoding (ours protobuf, the
 // peer JSON, the only one it has); ours in JSON is reported too.
 //
-// `node bench/egress.mjs --serve` is the server itself (used by run() below).
-import { spawn } from 'node:child_process';
+// `node bench/egress.mjs --serve` is the server itself (used by run() below); run the
+// comparison with `npm run bench -- egress`.
 import { Buffer } from 'node:buffer';
 import { createServer } from 'node:http';
-import { fileURLToPath } from 'node:url';
-import { opsPerSecond, report } from './lib.mjs';
+import { pathToFileURL } from 'node:url';
+import { callRates, report, startServerProcess } from './lib.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OURS = new URL('../dist/esm/index.js', import.meta.url).href;
 const KEY = 'bench-key';
 const SECRET = 'bench-secret-0123456789abcdefghijklmnop';
@@ -59,30 +58,8 @@ async function serve() {
   server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
 }
 
-async function startServer() {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (out.includes('\n')) resolve(Number(out.trim()));
-    });
-    child.on('exit', (code) => reject(new Error(`bench egress server exited with ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
-}
-
-/** Best of two interleaved runs per contender, so that noise hits everyone alike. */
-async function bestOfTwo(contenders, options) {
-  const best = Object.fromEntries(Object.keys(contenders).map((name) => [name, 0]));
-  for (let round = 0; round < 2; round++) {
-    for (const [name, fn] of Object.entries(contenders)) best[name] = Math.max(best[name], await opsPerSecond(fn, options));
-  }
-  return best;
-}
-
 export async function run() {
-  const server = await startServer();
+  const server = await startServerProcess(import.meta.url);
   try {
     const ours = await import(OURS);
     const peerSdk = await import('livekit-server-sdk');
@@ -96,36 +73,20 @@ export async function run() {
       const items = await client.listEgress({ active: true });
       if (items.length !== EGRESSES || items[19].fileResults[0].size !== 12_345_678n) throw new Error(`${name}: bad listEgress`);
     }
-    const call = (client) => () => client.listEgress({ active: true });
-    const sequential = await bestOfTwo(
-      Object.fromEntries(Object.entries(clients).map(([name, client]) => [name, call(client)])),
-      { durationMs: 2000, warmupMs: 500, batch: 50 },
-    );
-    const parallel = await bestOfTwo(
-      Object.fromEntries(
-        Object.entries(clients).map(([name, client]) => {
-          const one = call(client);
-          return [name, () => Promise.all(Array.from({ length: IN_FLIGHT }, one))];
-        }),
-      ),
-      { durationMs: 2000, warmupMs: 500, batch: 5 },
-    );
-    for (const [label, figures, scale] of [
-      ['sequential', sequential, 1],
-      [`${IN_FLIGHT} in flight`, parallel, IN_FLIGHT],
+    const { sequential, parallel } = await callRates(clients, (client) => () => client.listEgress({ active: true }), IN_FLIGHT);
+    for (const [label, figures] of [
+      ['sequential', sequential],
+      [`${IN_FLIGHT} in flight`, parallel],
     ]) {
-      const row = { section: 'egress', unit: 'calls/s', peer: figures.peer * scale, higherIsBetter: true };
-      report({ ...row, metric: `listEgress (${EGRESSES}), ${label}`, ours: figures.ours * scale, target: '≥ 1.5x' });
-      report({ ...row, metric: `listEgress (${EGRESSES}), ${label} (ours in JSON)`, ours: figures.oursJson * scale, target: '' });
+      const row = { section: 'egress', unit: 'calls/s', peer: figures.peer, higherIsBetter: true };
+      report({ ...row, metric: `listEgress (${EGRESSES}), ${label}`, ours: figures.ours, target: '≥ 1.5x' });
+      report({ ...row, metric: `listEgress (${EGRESSES}), ${label} (ours in JSON)`, ours: figures.oursJson, target: '' });
     }
   } finally {
     server.stop();
   }
 }
 
-if (process.argv.includes('--serve')) await serve();
-else if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { printReport } = await import('./lib.mjs');
-  await run();
-  printReport();
+if (process.argv[2] === '--serve' && import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await serve();
 }
