@@ -33,18 +33,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EgressClient } from '../../src/services/egress.js';
 import { startLocalServer, tokenClaims } from '../rpc/local-server.js';
 import type { LocalServer, RecordedRequest } from '../rpc/local-server.js';
-
-const KEY = 'APIwirecompat';
-const SECRET = 'wire-compat-secret-long-enough-for-hs256-0123';
-
-interface RequestType {
-  fromBinary(bytes: Uint8Array): Comparable;
-  fromJsonString(json: string): Comparable;
-  equals(a: Comparable, b: Comparable): boolean;
-}
-interface Comparable {
-  toJson(): unknown;
-}
+import { capture as captureFrom, decodeRequest as decode, KEY, SECRET, type RequestType } from './wire-helpers.js';
 const type = (t: unknown): RequestType => t as RequestType;
 
 type Call = (client: EgressClient) => Promise<unknown>;
@@ -246,17 +235,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function capture(call: () => Promise<unknown>): Promise<RecordedRequest> {
-  const before = server.requests.length;
-  await call();
-  expect(server.requests.length).toBe(before + 1);
-  return server.requests.at(-1)!;
-}
-
-function decode(type: RequestType, request: RecordedRequest): Comparable {
-  const json = String(request.headers['content-type']).startsWith('application/json');
-  return json ? type.fromJsonString(request.body.toString('utf8')) : type.fromBinary(request.body);
-}
+const capture = (call: () => Promise<unknown>): Promise<RecordedRequest> => captureFrom(server, call);
 
 const peer = () => new PeerClient(server.url, KEY, SECRET);
 const ours = (encoding: 'json' | 'protobuf') => new EgressClient(server.url, KEY, SECRET, { encoding });

@@ -25,18 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoomServiceClient } from '../../src/services/room-service.js';
 import { startLocalServer, tokenClaims } from '../rpc/local-server.js';
 import type { LocalServer, RecordedRequest } from '../rpc/local-server.js';
-
-const KEY = 'APIwirecompat';
-const SECRET = 'wire-compat-secret-long-enough-for-hs256-0123';
-
-interface RequestType {
-  fromBinary(bytes: Uint8Array): Comparable;
-  fromJsonString(json: string): Comparable;
-  equals(a: Comparable, b: Comparable): boolean;
-}
-interface Comparable {
-  toJson(): unknown;
-}
+import { capture as captureFrom, decodeRequest, KEY, SECRET, type Comparable, type RequestType } from './wire-helpers.js';
 
 type Call = (client: RoomServiceClient) => Promise<unknown>;
 type PeerCall = (client: PeerClient) => Promise<unknown>;
@@ -190,16 +179,10 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function capture(call: () => Promise<unknown>): Promise<RecordedRequest> {
-  const before = server.requests.length;
-  await call();
-  expect(server.requests.length).toBe(before + 1);
-  return server.requests.at(-1)!;
-}
+const capture = (call: () => Promise<unknown>): Promise<RecordedRequest> => captureFrom(server, call);
 
 function decode(type: RequestType, request: RecordedRequest): Comparable {
-  const json = String(request.headers['content-type']).startsWith('application/json');
-  const message = json ? type.fromJsonString(request.body.toString('utf8')) : type.fromBinary(request.body);
+  const message = decodeRequest(type, request);
   // The SendData nonce is random by design: check its length, then compare the rest.
   if (message instanceof SendDataRequest) {
     expect(message.nonce).toHaveLength(16);
