@@ -37,7 +37,8 @@ import { capture as captureFrom, decodeRequest as decode, KEY, SECRET, type Requ
 const type = (t: unknown): RequestType => t as RequestType;
 
 type Call = (client: EgressClient) => Promise<unknown>;
-type PeerCall = (client: PeerClient) => Promise<unknown>;
+// The peer has the same method names and takes the arguments of these calls.
+const asPeer = (call: Call) => call as unknown as (client: PeerClient) => Promise<unknown>;
 
 const s3 = { accessKey: 'AK', secret: 'SK', bucket: 'recordings', region: 'eu-west-1', metadata: { team: 'core' } };
 const file = () => new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath: 'standup/{time}.mp4', output: { case: 's3', value: new S3Upload(s3) } });
@@ -61,22 +62,14 @@ const startRequest = () =>
     webhooks: webhooksInit,
   });
 
-// Each case: a name, the method, the request type, the peer's call, and ours (usually the same
-// arguments; a third entry, when present, is ours with plain objects instead of instances).
-const CASES: Array<[string, string, RequestType, PeerCall, Call, Call?]> = [
+// Each case: a name, the method, the request type, and the call, made through the peer and
+// through ours with the same arguments; a second call, when present, is ours with plain
+// objects instead of message instances (the peer takes instances).
+const CASES: Array<[string, string, RequestType, Call, Call?]> = [
   [
     'startRoomCompositeEgress: a file output and every option',
     'StartRoomCompositeEgress',
     type(RoomCompositeEgressRequest),
-    (c) =>
-      c.startRoomCompositeEgress('standup', file(), {
-        layout: 'speaker',
-        encodingOptions: EncodingOptionsPreset.H264_1080P_30,
-        audioOnly: true,
-        customBaseUrl: 'https://templates.example.com',
-        audioMixing: AudioMixing.DUAL_CHANNEL_AGENT,
-        webhooks: webhooks(),
-      }),
     (c) =>
       c.startRoomCompositeEgress('standup', file(), {
         layout: 'speaker',
@@ -101,7 +94,6 @@ const CASES: Array<[string, string, RequestType, PeerCall, Call, Call?]> = [
     'StartRoomCompositeEgress',
     type(RoomCompositeEgressRequest),
     (c) => c.startRoomCompositeEgress('standup', { file: file(), stream: stream(), segments: segments(), images: images() }, { encodingOptions: advanced() }),
-    (c) => c.startRoomCompositeEgress('standup', { file: file(), stream: stream(), segments: segments(), images: images() }, { encodingOptions: advanced() }),
     (c) =>
       c.startRoomCompositeEgress('standup', { file: fileInit, stream: streamInit, segments: segmentsInit, images: imagesInit }, { encodingOptions: advancedInit }),
   ],
@@ -110,14 +102,12 @@ const CASES: Array<[string, string, RequestType, PeerCall, Call, Call?]> = [
     'StartRoomCompositeEgress',
     type(RoomCompositeEgressRequest),
     (c) => c.startRoomCompositeEgress('standup', stream(), 'grid', EncodingOptionsPreset.H264_720P_60, false, true, 'https://t.example.com', AudioMixing.DUAL_CHANNEL_ALTERNATE),
-    (c) => c.startRoomCompositeEgress('standup', stream(), 'grid', EncodingOptionsPreset.H264_720P_60, false, true, 'https://t.example.com', AudioMixing.DUAL_CHANNEL_ALTERNATE),
     (c) => c.startRoomCompositeEgress('standup', streamInit, 'grid', EncodingOptionsPreset.H264_720P_60, false, true, 'https://t.example.com', AudioMixing.DUAL_CHANNEL_ALTERNATE),
   ],
   [
     'startRoomCompositeEgress: positional, layout left out, advanced options',
     'StartRoomCompositeEgress',
     type(RoomCompositeEgressRequest),
-    (c) => c.startRoomCompositeEgress('standup', segments(), undefined, advanced()),
     (c) => c.startRoomCompositeEgress('standup', segments(), undefined, advanced()),
     (c) => c.startRoomCompositeEgress('standup', segmentsInit, undefined, advancedInit),
   ],
@@ -126,14 +116,12 @@ const CASES: Array<[string, string, RequestType, PeerCall, Call, Call?]> = [
     'StartRoomCompositeEgress',
     type(RoomCompositeEgressRequest),
     (c) => c.startRoomCompositeEgress('standup', segments()),
-    (c) => c.startRoomCompositeEgress('standup', segments()),
     (c) => c.startRoomCompositeEgress('standup', segmentsInit),
   ],
   [
     'startWebEgress with options',
     'StartWebEgress',
     type(WebEgressRequest),
-    (c) => c.startWebEgress('https://example.com/dash', file(), { awaitStartSignal: true, videoOnly: true, encodingOptions: EncodingOptionsPreset.PORTRAIT_H264_720P_30, webhooks: webhooks() }),
     (c) => c.startWebEgress('https://example.com/dash', file(), { awaitStartSignal: true, videoOnly: true, encodingOptions: EncodingOptionsPreset.PORTRAIT_H264_720P_30, webhooks: webhooks() }),
     (c) => c.startWebEgress('https://example.com/dash', fileInit, { awaitStartSignal: true, videoOnly: true, encodingOptions: EncodingOptionsPreset.PORTRAIT_H264_720P_30, webhooks: webhooksInit }),
   ],
@@ -142,14 +130,12 @@ const CASES: Array<[string, string, RequestType, PeerCall, Call, Call?]> = [
     'StartWebEgress',
     type(WebEgressRequest),
     (c) => c.startWebEgress('https://example.com/dash', stream()),
-    (c) => c.startWebEgress('https://example.com/dash', stream()),
     (c) => c.startWebEgress('https://example.com/dash', streamInit),
   ],
   [
     'startParticipantEgress',
     'StartParticipantEgress',
     type(ParticipantEgressRequest),
-    (c) => c.startParticipantEgress('standup', 'alice', { file: file(), images: images() }, { screenShare: true, encodingOptions: advanced(), webhooks: webhooks() }),
     (c) => c.startParticipantEgress('standup', 'alice', { file: file(), images: images() }, { screenShare: true, encodingOptions: advanced(), webhooks: webhooks() }),
     (c) => c.startParticipantEgress('standup', 'alice', { file: fileInit, images: imagesInit }, { screenShare: true, encodingOptions: advancedInit, webhooks: webhooksInit }),
   ],
@@ -158,13 +144,11 @@ const CASES: Array<[string, string, RequestType, PeerCall, Call, Call?]> = [
     'StartParticipantEgress',
     type(ParticipantEgressRequest),
     (c) => c.startParticipantEgress('standup', 'alice', { stream: stream() }),
-    (c) => c.startParticipantEgress('standup', 'alice', { stream: stream() }),
   ],
   [
     'startTrackCompositeEgress with options',
     'StartTrackCompositeEgress',
     type(TrackCompositeEgressRequest),
-    (c) => c.startTrackCompositeEgress('standup', file(), { audioTrackId: 'TR_a', videoTrackId: 'TR_v', encodingOptions: EncodingOptionsPreset.H264_1080P_60, webhooks: webhooks() }),
     (c) => c.startTrackCompositeEgress('standup', file(), { audioTrackId: 'TR_a', videoTrackId: 'TR_v', encodingOptions: EncodingOptionsPreset.H264_1080P_60, webhooks: webhooks() }),
     (c) => c.startTrackCompositeEgress('standup', fileInit, { audioTrackId: 'TR_a', videoTrackId: 'TR_v', encodingOptions: EncodingOptionsPreset.H264_1080P_60, webhooks: webhooksInit }),
   ],
@@ -173,7 +157,6 @@ const CASES: Array<[string, string, RequestType, PeerCall, Call, Call?]> = [
     'StartTrackCompositeEgress',
     type(TrackCompositeEgressRequest),
     (c) => c.startTrackCompositeEgress('standup', segments(), 'TR_a', 'TR_v', advanced()),
-    (c) => c.startTrackCompositeEgress('standup', segments(), 'TR_a', 'TR_v', advanced()),
     (c) => c.startTrackCompositeEgress('standup', segmentsInit, 'TR_a', 'TR_v', advancedInit),
   ],
   [
@@ -181,13 +164,11 @@ const CASES: Array<[string, string, RequestType, PeerCall, Call, Call?]> = [
     'StartTrackCompositeEgress',
     type(TrackCompositeEgressRequest),
     (c) => c.startTrackCompositeEgress('standup', stream(), undefined, 'TR_v'),
-    (c) => c.startTrackCompositeEgress('standup', stream(), undefined, 'TR_v'),
   ],
   [
     'startTrackEgress to a file',
     'StartTrackEgress',
     type(TrackEgressRequest),
-    (c) => c.startTrackEgress('standup', new DirectFileOutput({ filepath: 'tracks/{track_id}.ogg', output: { case: 's3', value: new S3Upload(s3) } }), 'TR_a', webhooks()),
     (c) => c.startTrackEgress('standup', new DirectFileOutput({ filepath: 'tracks/{track_id}.ogg', output: { case: 's3', value: new S3Upload(s3) } }), 'TR_a', webhooks()),
     (c) => c.startTrackEgress('standup', { filepath: 'tracks/{track_id}.ogg', output: { case: 's3', value: s3 } }, 'TR_a', webhooksInit),
   ],
@@ -196,13 +177,11 @@ const CASES: Array<[string, string, RequestType, PeerCall, Call, Call?]> = [
     'StartTrackEgress',
     type(TrackEgressRequest),
     (c) => c.startTrackEgress('standup', 'wss://stt.example.com/in', 'TR_a'),
-    (c) => c.startTrackEgress('standup', 'wss://stt.example.com/in', 'TR_a'),
   ],
   [
     'startEgress',
     'StartEgress',
     type(StartEgressRequest),
-    (c) => c.startEgress(startRequest()),
     (c) => c.startEgress(startRequest()),
     (c) =>
       c.startEgress({
@@ -213,19 +192,48 @@ const CASES: Array<[string, string, RequestType, PeerCall, Call, Call?]> = [
         webhooks: webhooksInit,
       }),
   ],
-  ['updateLayout', 'UpdateLayout', type(UpdateLayoutRequest), (c) => c.updateLayout('EG_1', 'speaker'), (c) => c.updateLayout('EG_1', 'speaker')],
+  [
+    'updateLayout',
+    'UpdateLayout',
+    type(UpdateLayoutRequest),
+    (c) => c.updateLayout('EG_1', 'speaker'),
+  ],
   [
     'updateStream',
     'UpdateStream',
     type(UpdateStreamRequest),
     (c) => c.updateStream('EG_1', ['rtmp://a/x'], ['rtmp://b/y']),
-    (c) => c.updateStream('EG_1', ['rtmp://a/x'], ['rtmp://b/y']),
   ],
-  ['updateStream with nothing to remove', 'UpdateStream', type(UpdateStreamRequest), (c) => c.updateStream('EG_1', ['rtmp://a/x']), (c) => c.updateStream('EG_1', ['rtmp://a/x'])],
-  ['listEgress with every filter', 'ListEgress', type(ListEgressRequest), (c) => c.listEgress({ roomName: 'standup', egressId: 'EG_1', active: true }), (c) => c.listEgress({ roomName: 'standup', egressId: 'EG_1', active: true })],
-  ['listEgress with a room name', 'ListEgress', type(ListEgressRequest), (c) => c.listEgress('standup'), (c) => c.listEgress('standup')],
-  ['listEgress without filters', 'ListEgress', type(ListEgressRequest), (c) => c.listEgress(), (c) => c.listEgress()],
-  ['stopEgress', 'StopEgress', type(StopEgressRequest), (c) => c.stopEgress('EG_1'), (c) => c.stopEgress('EG_1')],
+  [
+    'updateStream with nothing to remove',
+    'UpdateStream',
+    type(UpdateStreamRequest),
+    (c) => c.updateStream('EG_1', ['rtmp://a/x']),
+  ],
+  [
+    'listEgress with every filter',
+    'ListEgress',
+    type(ListEgressRequest),
+    (c) => c.listEgress({ roomName: 'standup', egressId: 'EG_1', active: true }),
+  ],
+  [
+    'listEgress with a room name',
+    'ListEgress',
+    type(ListEgressRequest),
+    (c) => c.listEgress('standup'),
+  ],
+  [
+    'listEgress without filters',
+    'ListEgress',
+    type(ListEgressRequest),
+    (c) => c.listEgress(),
+  ],
+  [
+    'stopEgress',
+    'StopEgress',
+    type(StopEgressRequest),
+    (c) => c.stopEgress('EG_1'),
+  ],
 ];
 
 let server: LocalServer;
@@ -241,8 +249,8 @@ const peer = () => new PeerClient(server.url, KEY, SECRET);
 const ours = (encoding: 'json' | 'protobuf') => new EgressClient(server.url, KEY, SECRET, { encoding });
 
 describe('wire compatibility with livekit-server-sdk: EgressClient', () => {
-  it.each(CASES)('%s: same path, same request message, same video grant', async (_name, method, type, peerCall, ourCall, ourPlainCall) => {
-    const theirs = await capture(() => peerCall(peer()));
+  it.each(CASES)('%s: same path, same request message, same video grant', async (_name, method, type, ourCall, ourPlainCall) => {
+    const theirs = await capture(() => asPeer(ourCall)(peer()));
     expect(theirs.url).toBe(`/twirp/livekit.Egress/${method}`);
     const expected = decode(type, theirs);
     for (const call of ourPlainCall === undefined ? [ourCall] : [ourCall, ourPlainCall]) {
