@@ -321,7 +321,7 @@ type AuthResult =
 
 /**
  * Starts a LiveKit test server on 127.0.0.1 and resolves once it listens. It speaks the
- * RoomService Twirp API (JSON and protobuf) with real token checks, the grants each method
+ * RoomService and Egress Twirp APIs (JSON and protobuf) with real token checks, the grants each method
  * needs, and the server-side checks of a livekit-server; other services of a self-hosted
  * server answer `unimplemented`. Node.js only.
  *

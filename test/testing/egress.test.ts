@@ -115,6 +115,19 @@ describe('Egress on the test server', () => {
     expect(lk.egress.list()).toEqual([]);
   });
 
+  it('keeps and answers the request with storage credentials redacted, as the egress worker', async () => {
+    lk.seed.room('standup');
+    const s3 = { accessKey: 'AKIA123', secret: 'very-secret', bucket: 'recordings', sessionToken: '' };
+    const body = new RoomCompositeEgressRequest({ roomName: 'standup', fileOutputs: [{ filepath: 'a.mp4', output: { case: 's3', value: s3 } }] });
+    const answer = await call(lk, 'Egress.StartRoomCompositeEgress', body, { token: record() });
+    expect(answer.text).not.toContain('very-secret');
+    expect(answer.text).not.toContain('AKIA123');
+    const stored = lk.egress.list()[0]?.request;
+    const upload = stored?.case === 'roomComposite' ? stored.value.fileOutputs[0]?.output : undefined;
+    expect(upload?.case === 's3' && upload.value).toMatchObject({ accessKey: '{access_key}', secret: '{secret}', bucket: 'recordings', sessionToken: '' });
+    expect(lk.requestsFor('Egress.StartRoomCompositeEgress')[0]?.message?.fileOutputs[0]?.output.value).toMatchObject({ secret: 'very-secret' });
+  });
+
   it('reads the deprecated single output field when the lists are empty', async () => {
     lk.seed.room('standup');
     const body = new RoomCompositeEgressRequest({ roomName: 'standup', output: { case: 'stream', value: { urls: ['rtmp://a/b'] } } });

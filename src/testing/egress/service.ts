@@ -3,15 +3,19 @@
 // server's order: the grant, then "egress not connected" on a server without egress, then the
 // room, then the fields the egress worker validates.
 import {
+  AliOSSUpload,
+  AzureBlobUpload,
   EgressInfo,
   EgressSourceType,
   EgressStatus,
   FileInfo,
+  GCPUpload,
   ImagesInfo,
   ListEgressRequest,
   ListEgressResponse,
   ParticipantEgressRequest,
   RoomCompositeEgressRequest,
+  S3Upload,
   SegmentsInfo,
   StartEgressRequest,
   StopEgressRequest,
@@ -118,6 +122,30 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
+/** Storage credentials, replaced by their names in what the server keeps and answers. */
+const SECRETS: ReadonlyArray<[new () => object, Readonly<Record<string, string>>]> = [
+  [S3Upload, { accessKey: '{access_key}', secret: '{secret}', assumeRoleExternalId: '{external_id}', sessionToken: '{session_token}' }],
+  [GCPUpload, { credentials: '{credentials}' }],
+  [AzureBlobUpload, { accountName: '{account_name}', accountKey: '{account_key}' }],
+  [AliOSSUpload, { accessKey: '{access_key}', secret: '{secret}' }],
+];
+
+/** Redacts every upload's credentials in a copy of a request, as the egress worker stores it. */
+function redacted<T extends { clone(): T }>(request: T): T {
+  const copy = request.clone();
+  const visit = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return;
+    const secrets = SECRETS.find(([type]) => value instanceof type)?.[1];
+    const record = value as Record<string, unknown>;
+    for (const [key, field] of Object.entries(record)) {
+      if (secrets?.[key] !== undefined && field !== '') record[key] = secrets[key];
+      else visit(field);
+    }
+  };
+  visit(copy);
+  return copy;
+}
+
 /** The first checks of every method, after the grant: a server without egress answers `internal`. */
 function requireConnected(context: EgressContext): void {
   if (!context.settings.connected()) {
@@ -156,7 +184,7 @@ const METHODS: MethodTable<EgressRequests, EgressContext> = {
       const room = roomOf(context, request.roomName);
       checkAudioVideo(request);
       const results = checkOutputs(encodedOutputs(request));
-      return context.egress.start(new EgressInfo({ ...room, ...results, sourceType: WEB, request: { case: 'roomComposite', value: request } }));
+      return context.egress.start(new EgressInfo({ ...room, ...results, sourceType: WEB, request: { case: 'roomComposite', value: redacted(request) } }));
     },
   },
   StartWebEgress: {
@@ -167,7 +195,7 @@ const METHODS: MethodTable<EgressRequests, EgressContext> = {
       if (!isHttpUrl(request.url)) throw invalid('web url');
       checkAudioVideo(request);
       const results = checkOutputs(encodedOutputs(request));
-      return context.egress.start(new EgressInfo({ ...results, sourceType: WEB, request: { case: 'web', value: request } }));
+      return context.egress.start(new EgressInfo({ ...results, sourceType: WEB, request: { case: 'web', value: redacted(request) } }));
     },
   },
   StartParticipantEgress: {
@@ -178,7 +206,7 @@ const METHODS: MethodTable<EgressRequests, EgressContext> = {
       const room = roomOf(context, request.roomName);
       if (request.identity === '') throw invalid('identity');
       const results = checkOutputs(encodedOutputs(request));
-      return context.egress.start(new EgressInfo({ ...room, ...results, sourceType: SDK, request: { case: 'participant', value: request } }));
+      return context.egress.start(new EgressInfo({ ...room, ...results, sourceType: SDK, request: { case: 'participant', value: redacted(request) } }));
     },
   },
   StartTrackCompositeEgress: {
@@ -189,7 +217,7 @@ const METHODS: MethodTable<EgressRequests, EgressContext> = {
       const room = roomOf(context, request.roomName);
       if (request.audioTrackId === '' && request.videoTrackId === '') throw invalid('audio_track_id or video_track_id');
       const results = checkOutputs(encodedOutputs(request));
-      return context.egress.start(new EgressInfo({ ...room, ...results, sourceType: SDK, request: { case: 'trackComposite', value: request } }));
+      return context.egress.start(new EgressInfo({ ...room, ...results, sourceType: SDK, request: { case: 'trackComposite', value: redacted(request) } }));
     },
   },
   StartTrackEgress: {
@@ -205,7 +233,7 @@ const METHODS: MethodTable<EgressRequests, EgressContext> = {
         output.case === 'file'
           ? { fileResults: [new FileInfo({ filename: output.value.filepath })] }
           : { streamResults: [new StreamInfo({ url: output.value })] };
-      return context.egress.start(new EgressInfo({ ...room, ...results, sourceType: SDK, request: { case: 'track', value: request } }));
+      return context.egress.start(new EgressInfo({ ...room, ...results, sourceType: SDK, request: { case: 'track', value: redacted(request) } }));
     },
   },
   StartEgress: {
@@ -230,7 +258,7 @@ const METHODS: MethodTable<EgressRequests, EgressContext> = {
       }
       const results = checkOutputs(outputs);
       const sourceType = source.case === 'media' ? SDK : WEB;
-      return context.egress.start(new EgressInfo({ ...room, ...results, sourceType, request: { case: 'egress', value: request } }));
+      return context.egress.start(new EgressInfo({ ...room, ...results, sourceType, request: { case: 'egress', value: redacted(request) } }));
     },
   },
   UpdateLayout: {
