@@ -80,7 +80,9 @@ export interface EncodedOutputs {
 
 /**
  * Where an egress writes: one output message (instance or plain object), or an
- * {@link EncodedOutputs} bundle of several.
+ * {@link EncodedOutputs} bundle of several. A plain object is told apart by its fields:
+ * `filepath`/`fileType` a file, `captureInterval`/`imageCodec` images, `filenamePrefix`,
+ * `playlistName`… segments, `protocol`/`urls` a stream.
  *
  * @example
  * ```ts
@@ -92,7 +94,7 @@ export type EgressOutput =
   | OutputInit<EncodedFileOutput>
   | OutputInit<StreamOutput>
   | OutputInit<SegmentedFileOutput>
-  | ImageOutput;
+  | OutputInit<ImageOutput>;
 
 /**
  * How to encode: a preset (`EncodingOptionsPreset.H264_1080P_30`, or its name) or advanced

@@ -49,6 +49,17 @@ describe('EgressClient requests', () => {
     expect(request.output.case).toBeUndefined();
   });
 
+  it('tells plain output objects apart by their fields', async () => {
+    await egress().startRoomCompositeEgress('standup', { captureInterval: 5, filenamePrefix: 'thumbs/t' });
+    expect(RoomCompositeEgressRequest.fromBinary(last().body).imageOutputs[0]?.filenamePrefix).toBe('thumbs/t');
+    await egress().startRoomCompositeEgress('standup', { filenamePrefix: 'hls/s', playlistName: 'i.m3u8' });
+    const segments = RoomCompositeEgressRequest.fromBinary(last().body);
+    expect(segments.segmentOutputs[0]?.playlistName).toBe('i.m3u8');
+    expect(segments.output.case).toBe('segments');
+    await egress().startRoomCompositeEgress('standup', { urls: ['rtmp://a/b'] });
+    expect(RoomCompositeEgressRequest.fromBinary(last().body).streamOutputs[0]?.urls).toEqual(['rtmp://a/b']);
+  });
+
   it('takes a preset by name', async () => {
     await egress().startRoomCompositeEgress('standup', { filepath: 'a.mp4' }, { encodingOptions: 'H264_1080P_60' });
     expect(RoomCompositeEgressRequest.fromBinary(last().body).options).toEqual({ case: 'preset', value: EncodingOptionsPreset.H264_1080P_60 });

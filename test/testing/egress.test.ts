@@ -10,6 +10,7 @@ import {
   ListEgressResponse,
   RoomCompositeEgressRequest,
   StopEgressRequest,
+  StreamInfo_Status,
   TokenPagination,
   TrackEgressRequest,
   UpdateLayoutRequest,
@@ -172,6 +173,15 @@ describe('Egress on the test server', () => {
     expect(lk.room('standup')?.activeRecording).toBe(true);
     lk.egress.advance(egressId, 'complete');
     expect(lk.room('standup')?.activeRecording).toBe(false);
+  });
+
+  it('finishes the streams of an egress that completes', async () => {
+    lk.seed.room('standup');
+    const body = new RoomCompositeEgressRequest({ roomName: 'standup', streamOutputs: [{ urls: ['rtmp://a/x'] }] });
+    const { egressId } = EgressInfo.fromBinary((await call(lk, 'Egress.StartRoomCompositeEgress', body, { token: record(), encoding: 'protobuf' })).bytes);
+    expect(lk.egress.get(egressId)?.streamResults[0]?.status).toBe(StreamInfo_Status.ACTIVE);
+    const done = lk.egress.advance(egressId, 'complete');
+    expect(done.streamResults[0]).toMatchObject({ status: StreamInfo_Status.FINISHED, endedAt: done.endedAt });
   });
 
   it('records a failure with its error text', async () => {

@@ -1,7 +1,7 @@
 // The egresses of one test server and their life cycle: starting → active → ending → complete
 // (or failed / aborted / limit reached), moved by the test (`lk.egress.advance`) or by timers.
 // Every change is reported to the event bus as the webhook a LiveKit server sends for it.
-import { EgressStatus, type EgressInfo } from '@livekit/protocol';
+import { EgressStatus, StreamInfo_Status, type EgressInfo } from '@livekit/protocol';
 import { newId } from '../../internal/ids.js';
 import type { EventBus } from '../events.js';
 
@@ -139,6 +139,11 @@ export class EgressState {
     if (ENDED.has(status)) {
       info.endedAt = nanos;
       if (info.startedAt === 0n) info.startedAt = nanos;
+      for (const stream of info.streamResults) {
+        stream.status = status === S.EGRESS_COMPLETE ? StreamInfo_Status.FINISHED : StreamInfo_Status.FAILED;
+        stream.endedAt = nanos;
+      }
+      for (const file of info.fileResults) file.endedAt = nanos;
       this.events.emit('egress_ended', { egressInfo: info });
     } else {
       this.events.emit('egress_updated', { egressInfo: info });
