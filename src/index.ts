@@ -12,6 +12,24 @@ export {
   DEFAULT_MAX_TOKEN_LENGTH,
   DEFAULT_TTL_SECONDS,
   trackSourceName,
+  claimsToJwtPayload,
+  trackSourceToString,
+} from './token/index.js';
+
+// The standard token endpoint (livekit-client's TokenSource.endpoint)
+export { createTokenHandler, toNodeListener } from './token/index.js';
+export type {
+  TokenHandler,
+  TokenHandlerOptions,
+  TokenHandlerCors,
+  TokenPolicy,
+  TokenPolicyResult,
+  TokenRequest,
+  TokenRequestRoomConfig,
+  TokenRequestAgent,
+  NodeListener,
+  NodeRequestLike,
+  NodeResponseLike,
 } from './token/index.js';
 export type {
   AccessTokenOptions,
@@ -59,6 +77,8 @@ export type {
   TrackCompositeOptions,
   WebOptions,
 } from './services/index.js';
+export { IngressClient, AgentDispatchClient } from './services/index.js';
+export type { CreateIngressOptions, ListIngressOptions, UpdateIngressOptions, CreateDispatchOptions } from './services/index.js';
 export { RpcError, ServerError, TwirpError, ConnectionError, RequestTimeoutError, RequestAbortedError } from './rpc/index.js';
 export type { TwirpErrorCode, RpcErrorContext, ClientOptions, RequestOptions, RpcEncoding, FetchLike, MessageInit } from './rpc/index.js';
 

@@ -3,8 +3,10 @@ import { closest } from '../internal/closest.js';
 import { execute, type Command, type CommandGroup } from './command.js';
 import { EXIT_OK, EXIT_USAGE, PROGRAM, UsageError, writeLine, type CliIo } from './io.js';
 import { participantsGroup, roomsGroup, sendDataCommand } from './rooms.js';
+import { serveTokenCommand } from './serve-token.js';
 import { tokenCommand, verifyCommand } from './token.js';
 import { egressGroup } from './egress.js';
+import { dispatchGroup, ingressGroup } from './ingress.js';
 
 type Entry = { readonly kind: 'command'; readonly command: Command } | { readonly kind: 'group'; readonly group: CommandGroup };
 
@@ -15,6 +17,9 @@ const ENTRIES: ReadonlyMap<string, Entry> = new Map<string, Entry>([
   ['participants', { kind: 'group', group: participantsGroup }],
   ['send-data', { kind: 'command', command: sendDataCommand }],
   ['egress', { kind: 'group', group: egressGroup }],
+  ['serve-token', { kind: 'command', command: serveTokenCommand }],
+  ['ingress', { kind: 'group', group: ingressGroup }],
+  ['dispatch', { kind: 'group', group: dispatchGroup }],
 ]);
 
 // Words people type for these commands, mapped to ours.
@@ -23,6 +28,11 @@ const ALIASES: ReadonlyMap<string, string> = new Map([
   ['room', 'rooms'],
   ['participant', 'participants'],
   ['senddata', 'send-data'],
+  ['serve', 'serve-token'],
+  ['token-server', 'serve-token'],
+  ['ingresses', 'ingress'],
+  ['agent-dispatch', 'dispatch'],
+  ['dispatches', 'dispatch'],
 ]);
 
 /**
@@ -152,6 +162,7 @@ function topLevelHelp(): string {
     `  $ ${PROGRAM} verify "$(${PROGRAM} token --room demo --identity alice)"`,
     `  $ ${PROGRAM} rooms list --url ws://localhost:7880`,
     `  $ ${PROGRAM} participants list demo --json`,
+    `  $ ${PROGRAM} serve-token --room demo --cors http://localhost:3000`,
     '',
     `Run '${PROGRAM} <command> --help' for the flags of each command.`,
     '',

@@ -22,3 +22,7 @@ export type {
   TrackCompositeOptions,
   WebOptions,
 } from './egress.js';
+export { IngressClient } from './ingress.js';
+export type { CreateIngressOptions, ListIngressOptions, UpdateIngressOptions } from './ingress.js';
+export { AgentDispatchClient } from './agent-dispatch.js';
+export type { CreateDispatchOptions } from './agent-dispatch.js';

@@ -7,6 +7,8 @@ import { show } from '../rpc/options.js';
 import { TwirpClient } from '../rpc/twirp-client.js';
 import { RoomServiceClient } from './room-service.js';
 import { EgressClient } from './egress.js';
+import { IngressClient } from './ingress.js';
+import { AgentDispatchClient } from './agent-dispatch.js';
 import { sharedTransport } from './transport.js';
 
 /**
@@ -48,6 +50,8 @@ export interface LiveKitAPIOptions extends ClientOptions {
 export class LiveKitAPI {
   readonly #room: RoomServiceClient;
   readonly #egress: EgressClient;
+  readonly #ingress: IngressClient;
+  readonly #agentDispatch: AgentDispatchClient;
 
   constructor(options: LiveKitAPIOptions = {}) {
     const who = 'LiveKitAPI';
@@ -66,6 +70,8 @@ export class LiveKitAPI {
     const transport = sharedTransport(rpc);
     this.#room = new RoomServiceClient(transport);
     this.#egress = new EgressClient(transport);
+    this.#ingress = new IngressClient(transport);
+    this.#agentDispatch = new AgentDispatchClient(transport);
   }
 
   /** Rooms, participants, data messages and RPC. */
@@ -76,5 +82,15 @@ export class LiveKitAPI {
   /** Recordings and live streams. */
   get egress(): EgressClient {
     return this.#egress;
+  }
+
+  /** Ingress: RTMP and WHIP endpoints, and URL pulls. */
+  get ingress(): IngressClient {
+    return this.#ingress;
+  }
+
+  /** Explicit agent dispatch to rooms. */
+  get agentDispatch(): AgentDispatchClient {
+    return this.#agentDispatch;
   }
 }

@@ -12,6 +12,9 @@ import { CLOUD_ONLY, registry, SELF_HOSTED_UNSERVED, type TestServerRequest, typ
 import { createRoomService, type PerformRpcHandler, type RoomServiceMethod, type RoomServiceRequests } from './rooms/service.js';
 import { RoomState, type SeedParticipant, type SeedRoom, type SeedTrack } from './rooms/state.js';
 import { createTestEgress, type TestServerEgress, type TestServerEgressOptions } from './egress/control.js';
+import { createIngressService } from './ingress/service.js';
+import { IngressStore, type TestServerIngress, type TestServerIngressOptions } from './ingress/state.js';
+import { createAgentDispatchService, type TestServerAgentDispatch } from './agent-dispatch/service.js';
 import {
   permissionDenied,
   type MessageClass,
@@ -71,6 +74,8 @@ export interface TestServerOptions {
   leewaySeconds?: number;
   /** The Egress service: connected or not, ListEgress page size, timers that move egresses on. */
   egress?: TestServerEgressOptions;
+  /** How the Ingress service behaves: `notConnected`, `pageSize`, the RTMP and WHIP URLs. */
+  ingress?: TestServerIngressOptions;
 }
 
 /**
@@ -283,6 +288,10 @@ export interface TestServer {
   close(): Promise<void>;
   /** The egresses: read them, move them through their states, switch egress off. */
   readonly egress: TestServerEgress;
+  /** The ingresses: read them, start and end their streams, switch the service off. */
+  readonly ingress: TestServerIngress;
+  /** The agent dispatches, by room. */
+  readonly agentDispatch: TestServerAgentDispatch;
 }
 
 const DEFAULT_LIMITS: TestServerLimits = {
@@ -380,7 +389,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 
   const roomService = createRoomService({ remoteUnmute: options.remoteUnmute ?? false, performRpc: () => performRpc });
   const egress = createTestEgress(options.egress, now, events, (room, recording) => state.setActiveRecording(room, recording));
-  const services = registry([roomService, egress.service]);
+  const ingressStore = new IngressStore(options.ingress ?? {}, state, events, now);
+  const agentDispatchService = createAgentDispatchService(events);
+  const services = registry([roomService, egress.service, createIngressService(ingressStore), agentDispatchService]);
 
   const authenticate = (req: IncomingMessage, url: URL): AuthResult => {
     const header = req.headers.authorization;
@@ -652,6 +663,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       });
       return closing;
     },
+    ingress: ingressStore.handle(),
+    agentDispatch: agentDispatchService.view,
   };
 }
 

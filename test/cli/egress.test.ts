@@ -105,7 +105,7 @@ describe('egress list', () => {
   });
 
   it('reports a server without egress, exit 1', async () => {
-    lk.egress.setConnected(false);
+    lk.egress.notConnected = true;
     const result = await run(['egress', 'list']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/egress not connected \(redis required\) \(Egress\.ListEgress, HTTP 500\)/);

@@ -13,15 +13,16 @@ import { EgressState, parseStatus, type EgressFilter, type EgressStatusInput } f
  * ```ts
  * import { startTestServer } from 'livekit-server-api/testing';
  * const lk = await startTestServer({ egress: { pageSize: 2, activeAfterMs: 10, completeAfterMs: 10 } });
- * const offline = await startTestServer({ egress: { connected: false } });
+ * const offline = await startTestServer({ egress: { notConnected: true } });
  * ```
  */
 export interface TestServerEgressOptions {
   /**
-   * Whether the server has egress configured. Default `true`; `false` answers every Egress
-   * call (after the grant check) `internal` "egress not connected (redis required)".
+   * Answer as a livekit-server without egress configured: every Egress call, after the grant
+   * check, fails with `internal` "egress not connected (redis required)". Default false;
+   * switch it with `lk.egress.notConnected`.
    */
-  connected?: boolean;
+  notConnected?: boolean;
   /** Items per ListEgress page; later pages come with `next_page_token`. Default 100. */
   pageSize?: number;
   /** Move a new egress to active after this many milliseconds. Default: only `lk.egress.advance` moves it. */
@@ -39,7 +40,7 @@ export interface TestServerEgressOptions {
  * lk.egress.advance(info.egressId, 'active');   // egress_updated
  * await client.stopEgress(info.egressId);         // ending
  * lk.egress.advance(info.egressId, 'complete'); // egress_ended
- * lk.egress.setConnected(false);                 // every Egress call: internal
+ * lk.egress.notConnected = true;                 // every Egress call: internal
  * ```
  */
 export interface TestServerEgress {
@@ -53,18 +54,19 @@ export interface TestServerEgress {
    * the info's error text. A RangeError for an unknown egress or a move backwards.
    */
   advance(egressId: string, status: EgressStatusInput, options?: { error?: string }): EgressInfo;
-  /** Whether egress is configured; `reset()` restores the `connected` option. */
-  readonly connected: boolean;
-  /** Turns egress on or off, as a server with or without an egress service behind it. */
-  setConnected(connected: boolean): void;
+  /**
+   * Whether the server answers as one without egress (`internal` to every call); `reset()`
+   * restores the `notConnected` option.
+   */
+  notConnected: boolean;
 }
 
 const DEFAULT_PAGE_SIZE = 100;
 
 function checkOptions(options: TestServerEgressOptions): void {
-  const { connected, pageSize, activeAfterMs, completeAfterMs } = options;
-  if (connected !== undefined && typeof connected !== 'boolean') {
-    throw new TypeError(`startTestServer: egress.connected must be true or false, got ${String(connected)}`);
+  const { notConnected, pageSize, activeAfterMs, completeAfterMs } = options;
+  if (notConnected !== undefined && typeof notConnected !== 'boolean') {
+    throw new TypeError(`startTestServer: egress.notConnected must be true or false, got ${String(notConnected)}`);
   }
   if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1)) {
     throw new RangeError(`startTestServer: egress.pageSize must be a positive integer, got ${String(pageSize)}`);
@@ -84,18 +86,18 @@ export function createTestEgress(
   onRecording: (roomName: string, recording: boolean) => void,
 ): { service: TestService; control: TestServerEgress; dispose: () => void } {
   checkOptions(options);
-  const initiallyConnected = options.connected ?? true;
-  let connected = initiallyConnected;
+  const initiallyOff = options.notConnected ?? false;
+  let notConnected = initiallyOff;
   const state = new EgressState(now, events, options, onRecording);
   const egressService = createEgressService(state, {
-    connected: () => connected,
+    connected: () => !notConnected,
     pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
   });
   const service: TestService = {
     ...egressService,
     reset: () => {
       egressService.reset();
-      connected = initiallyConnected;
+      notConnected = initiallyOff;
     },
   };
   const control: TestServerEgress = {
@@ -103,12 +105,12 @@ export function createTestEgress(
     get: (egressId) => state.get(egressId),
     advance: (egressId, status, advanceOptions = {}) =>
       state.advance(egressId, parseStatus(status, 'egress.advance'), advanceOptions),
-    get connected() {
-      return connected;
+    get notConnected() {
+      return notConnected;
     },
-    setConnected: (value) => {
-      if (typeof value !== 'boolean') throw new TypeError(`egress.setConnected takes true or false, got ${String(value)}`);
-      connected = value;
+    set notConnected(value: boolean) {
+      if (typeof value !== 'boolean') throw new TypeError(`egress.notConnected takes true or false, got ${String(value)}`);
+      notConnected = value;
     },
   };
   return { service, control, dispose: () => state.stopTimers() };
