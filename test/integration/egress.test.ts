@@ -16,6 +16,7 @@ import { EgressClient } from '../../src/services/egress.js';
 import { LiveKitAPI } from '../../src/services/livekit-api.js';
 import { startTestServer } from '../../src/testing/index.js';
 import type { TestServer } from '../../src/testing/index.js';
+import { failure } from './outcome.js';
 
 let lk: TestServer;
 beforeAll(async () => {
@@ -25,12 +26,9 @@ afterEach(() => lk.reset());
 afterAll(() => lk.close());
 
 async function serverError(promise: Promise<unknown>): Promise<ServerError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(outcome instanceof ServerError)) throw new Error(`expected a ServerError, got ${String(outcome)}`);
-  return outcome;
+  const error = await failure(promise);
+  expect(error).toBeInstanceOf(ServerError);
+  return error as ServerError;
 }
 
 const RTMP = 'rtmp://live.example.com/app/key';
