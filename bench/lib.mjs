@@ -1,6 +1,8 @@
 // Shared helpers for the benchmarks: every figure is measured for ours and the peer
 // (livekit-server-sdk) in the same process run and reported side by side with the ratio.
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Runs `fn` (sync or async) repeatedly for about `durationMs` after a warm-up and returns
@@ -89,4 +91,57 @@ export function printReport() {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const l of lines) console.log(line(l));
+}
+
+/**
+ * Runs `node <script> --serve` in a child process (a bench's lean server, so that it does not
+ * share the measured process) and resolves once it prints its port.
+ */
+export async function startServerProcess(scriptUrl) {
+  const child = spawn(process.execPath, [fileURLToPath(scriptUrl), '--serve'], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('\n')) resolve(Number(out.trim()));
+    });
+    child.on('exit', (code) => reject(new Error(`bench server ${scriptUrl} exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+/** Best of two runs for each contender, interleaved, so that noise hits both alike. */
+export async function bestOfTwo(contenders, options) {
+  const best = Object.fromEntries(Object.keys(contenders).map((name) => [name, 0]));
+  for (let round = 0; round < 2; round++) {
+    for (const [name, fn] of Object.entries(contenders)) {
+      best[name] = Math.max(best[name], await opsPerSecond(fn, options));
+    }
+  }
+  return best;
+}
+
+/**
+ * Calls per second of `call(client)()` for each client: one at a time, and `inFlight` at a
+ * time (already multiplied out to calls, not batches).
+ */
+export async function callRates(clients, call, inFlight) {
+  const sequential = await bestOfTwo(
+    Object.fromEntries(Object.entries(clients).map(([name, client]) => [name, call(client)])),
+    { durationMs: 2000, warmupMs: 500, batch: 50 },
+  );
+  const batches = await bestOfTwo(
+    Object.fromEntries(
+      Object.entries(clients).map(([name, client]) => {
+        const one = call(client);
+        return [name, () => Promise.all(Array.from({ length: inFlight }, one))];
+      }),
+    ),
+    { durationMs: 2000, warmupMs: 500, batch: 5 },
+  );
+  const parallel = Object.fromEntries(Object.entries(batches).map(([name, rate]) => [name, rate * inFlight]));
+  return { sequential, parallel };
 }

@@ -12,12 +12,12 @@
 // - cold: a fresh process doing import + one listRooms, wall-clock ms above a bare process.
 //
 // `node bench/rooms.mjs --serve` is the server itself (used by run() below).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { Buffer } from 'node:buffer';
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { median, opsPerSecond, report } from './lib.mjs';
+import { callRates, median, report, startServerProcess } from './lib.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OURS = new URL('../dist/esm/index.js', import.meta.url).href;
@@ -78,35 +78,8 @@ async function serve() {
   server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
 }
 
-async function startServer() {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (out.includes('\n')) resolve(Number(out.trim()));
-    });
-    child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
-}
-
 // ---------------------------------------------------------------------------------------
 // Throughput.
-
-/** Best of two runs for each contender, interleaved, so that noise hits both alike. */
-async function compare(contenders, options) {
-  const best = Object.fromEntries(Object.keys(contenders).map((name) => [name, 0]));
-  for (let round = 0; round < 2; round++) {
-    for (const [name, fn] of Object.entries(contenders)) {
-      best[name] = Math.max(best[name], await opsPerSecond(fn, options));
-    }
-  }
-  return best;
-}
 
 async function throughput(url) {
   const ours = await import(OURS);
@@ -128,29 +101,17 @@ async function throughput(url) {
     createRoom: (client) => () => client.createRoom({ name: 'bench', emptyTimeout: 300, metadata: '{"a":1}' }),
   };
   for (const [method, call] of Object.entries(calls)) {
-    const sequential = await compare(
-      Object.fromEntries(Object.entries(clients).map(([name, client]) => [name, call(client)])),
-      { durationMs: 2000, warmupMs: 500, batch: 50 },
-    );
-    const parallel = await compare(
-      Object.fromEntries(
-        Object.entries(clients).map(([name, client]) => {
-          const one = call(client);
-          return [name, () => Promise.all(Array.from({ length: IN_FLIGHT }, one))];
-        }),
-      ),
-      { durationMs: 2000, warmupMs: 500, batch: 5 },
-    );
-    for (const [label, figures, scale] of [
-      ['sequential', sequential, 1],
-      [`${IN_FLIGHT} in flight`, parallel, IN_FLIGHT],
+    const { sequential, parallel } = await callRates(clients, call, IN_FLIGHT);
+    for (const [label, figures] of [
+      ['sequential', sequential],
+      [`${IN_FLIGHT} in flight`, parallel],
     ]) {
       report({
         section: 'rooms',
         metric: `${method}, ${label}`,
         unit: 'calls/s',
-        ours: figures.ours * scale,
-        peer: figures.peer * scale,
+        ours: figures.ours,
+        peer: figures.peer,
         higherIsBetter: true,
         target: '≥ 1.5x',
       });
@@ -162,8 +123,8 @@ async function throughput(url) {
           section: 'rooms',
           metric: `${method}, ${label} (${variant})`,
           unit: 'calls/s',
-          ours: figures[name] * scale,
-          peer: figures.peer * scale,
+          ours: figures[name],
+          peer: figures.peer,
           higherIsBetter: true,
           target: '',
         });
@@ -261,7 +222,7 @@ async function cold(url) {
 }
 
 export async function run() {
-  const server = await startServer();
+  const server = await startServerProcess(import.meta.url);
   try {
     await throughput(server.url);
     await cold(server.url);

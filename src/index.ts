@@ -65,6 +65,18 @@ export type {
   SendDataOptions,
   UpdateParticipantOptions,
 } from './services/index.js';
+export { EgressClient } from './services/index.js';
+export type {
+  BaseOptions,
+  EgressEncoding,
+  EgressOutput,
+  EncodedOutputs,
+  ListEgressOptions,
+  ParticipantEgressOptions,
+  RoomCompositeOptions,
+  TrackCompositeOptions,
+  WebOptions,
+} from './services/index.js';
 export { IngressClient, AgentDispatchClient } from './services/index.js';
 export type { CreateIngressOptions, ListIngressOptions, UpdateIngressOptions, CreateDispatchOptions } from './services/index.js';
 export { RpcError, ServerError, TwirpError, ConnectionError, RequestTimeoutError, RequestAbortedError } from './rpc/index.js';

@@ -5,6 +5,7 @@ import { EXIT_OK, EXIT_USAGE, PROGRAM, UsageError, writeLine, type CliIo } from 
 import { participantsGroup, roomsGroup, sendDataCommand } from './rooms.js';
 import { serveTokenCommand } from './serve-token.js';
 import { tokenCommand, verifyCommand } from './token.js';
+import { egressGroup } from './egress.js';
 import { dispatchGroup, ingressGroup } from './ingress.js';
 
 type Entry = { readonly kind: 'command'; readonly command: Command } | { readonly kind: 'group'; readonly group: CommandGroup };
@@ -15,6 +16,7 @@ const ENTRIES: ReadonlyMap<string, Entry> = new Map<string, Entry>([
   ['rooms', { kind: 'group', group: roomsGroup }],
   ['participants', { kind: 'group', group: participantsGroup }],
   ['send-data', { kind: 'command', command: sendDataCommand }],
+  ['egress', { kind: 'group', group: egressGroup }],
   ['serve-token', { kind: 'command', command: serveTokenCommand }],
   ['ingress', { kind: 'group', group: ingressGroup }],
   ['dispatch', { kind: 'group', group: dispatchGroup }],

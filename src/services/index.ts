@@ -10,6 +10,18 @@ export type {
   SendDataOptions,
   UpdateParticipantOptions,
 } from './room-service.js';
+export { EgressClient } from './egress.js';
+export type {
+  BaseOptions,
+  EgressEncoding,
+  EgressOutput,
+  EncodedOutputs,
+  ListEgressOptions,
+  ParticipantEgressOptions,
+  RoomCompositeOptions,
+  TrackCompositeOptions,
+  WebOptions,
+} from './egress.js';
 export { IngressClient } from './ingress.js';
 export type { CreateIngressOptions, ListIngressOptions, UpdateIngressOptions } from './ingress.js';
 export { AgentDispatchClient } from './agent-dispatch.js';

@@ -6,6 +6,7 @@ import type { ClientOptions } from '../rpc/options.js';
 import { show } from '../rpc/options.js';
 import { TwirpClient } from '../rpc/twirp-client.js';
 import { RoomServiceClient } from './room-service.js';
+import { EgressClient } from './egress.js';
 import { IngressClient } from './ingress.js';
 import { AgentDispatchClient } from './agent-dispatch.js';
 import { sharedTransport } from './transport.js';
@@ -48,6 +49,7 @@ export interface LiveKitAPIOptions extends ClientOptions {
  */
 export class LiveKitAPI {
   readonly #room: RoomServiceClient;
+  readonly #egress: EgressClient;
   readonly #ingress: IngressClient;
   readonly #agentDispatch: AgentDispatchClient;
 
@@ -67,6 +69,7 @@ export class LiveKitAPI {
     const rpc = new TwirpClient(who, host, apiKey, secret, { ...options, token });
     const transport = sharedTransport(rpc);
     this.#room = new RoomServiceClient(transport);
+    this.#egress = new EgressClient(transport);
     this.#ingress = new IngressClient(transport);
     this.#agentDispatch = new AgentDispatchClient(transport);
   }
@@ -74,6 +77,11 @@ export class LiveKitAPI {
   /** Rooms, participants, data messages and RPC. */
   get room(): RoomServiceClient {
     return this.#room;
+  }
+
+  /** Recordings and live streams. */
+  get egress(): EgressClient {
+    return this.#egress;
   }
 
   /** Ingress: RTMP and WHIP endpoints, and URL pulls. */

@@ -32,6 +32,9 @@ export type { SeedParticipant, SeedRoom, SeedTrack } from './rooms/state.js';
 export { TestServerTwirpError, TWIRP_HTTP_STATUS } from './twirp.js';
 export type { TwirpErrorCode } from './twirp.js';
 
+export type { TestServerEgress, TestServerEgressOptions } from './egress/control.js';
+export type { EgressRequests } from './egress/service.js';
+export type { EgressFilter, EgressStatusInput } from './egress/state.js';
 export type { IngressRequests } from './ingress/service.js';
 export type { TestServerIngress, TestServerIngressOptions } from './ingress/state.js';
 export type { AgentDispatchRequests, TestServerAgentDispatch } from './agent-dispatch/service.js';

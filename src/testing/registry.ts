@@ -2,6 +2,7 @@
 // (for `lk.requestsFor('Egress.ListEgress')`). A new service is a folder with its method table
 // and state, plus one line in each list below.
 import type { RoomServiceRequests } from './rooms/service.js';
+import type { EgressRequests } from './egress/service.js';
 import type { TestService } from './service.js';
 import type { IngressRequests } from './ingress/service.js';
 import type { AgentDispatchRequests } from './agent-dispatch/service.js';
@@ -20,6 +21,7 @@ type Qualified<Service extends string, Requests> = {
  * ```
  */
 export type TestServerRequests = Qualified<'RoomService', RoomServiceRequests> &
+  Qualified<'Egress', EgressRequests> &
   Qualified<'Ingress', IngressRequests> &
   Qualified<'AgentDispatchService', AgentDispatchRequests>;
 
@@ -36,7 +38,6 @@ export type TestServerRequest = TestServerRequests[keyof TestServerRequests];
 
 /** Services a self-hosted livekit-server registers that the test server does not serve yet: they answer `unimplemented` after their grant check. */
 export const SELF_HOSTED_UNSERVED: Readonly<Record<string, (claims: { video?: Record<string, unknown>; sip?: Record<string, unknown> } | undefined) => boolean>> = {
-  Egress: (claims) => claims?.video?.['roomRecord'] === true,
   SIP: (claims) => claims?.sip?.['admin'] === true || claims?.sip?.['call'] === true,
 };
 

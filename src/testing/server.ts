@@ -11,6 +11,7 @@ import { FaultQueue, type TestServerFault } from './faults.js';
 import { CLOUD_ONLY, registry, SELF_HOSTED_UNSERVED, type TestServerRequest, type TestServerRequests } from './registry.js';
 import { createRoomService, type PerformRpcHandler, type RoomServiceMethod, type RoomServiceRequests } from './rooms/service.js';
 import { RoomState, type SeedParticipant, type SeedRoom, type SeedTrack } from './rooms/state.js';
+import { createTestEgress, type TestServerEgress, type TestServerEgressOptions } from './egress/control.js';
 import { createIngressService } from './ingress/service.js';
 import { IngressStore, type TestServerIngress, type TestServerIngressOptions } from './ingress/state.js';
 import { createAgentDispatchService, type TestServerAgentDispatch } from './agent-dispatch/service.js';
@@ -71,6 +72,8 @@ export interface TestServerOptions {
   now?: () => number;
   /** Clock leeway for token `exp`/`nbf`, in seconds. Default 60, as a livekit-server. */
   leewaySeconds?: number;
+  /** The Egress service: connected or not, ListEgress page size, timers that move egresses on. */
+  egress?: TestServerEgressOptions;
   /** How the Ingress service behaves: `notConnected`, `pageSize`, the RTMP and WHIP URLs. */
   ingress?: TestServerIngressOptions;
 }
@@ -283,6 +286,8 @@ export interface TestServer {
   reset(): void;
   /** Stops the server: open connections and hanging calls are dropped. Idempotent. */
   close(): Promise<void>;
+  /** The egresses: read them, move them through their states, switch egress off. */
+  readonly egress: TestServerEgress;
   /** The ingresses: read them, start and end their streams, switch the service off. */
   readonly ingress: TestServerIngress;
   /** The agent dispatches, by room. */
@@ -325,7 +330,7 @@ type AuthResult =
 
 /**
  * Starts a LiveKit test server on 127.0.0.1 and resolves once it listens. It speaks the
- * RoomService Twirp API (JSON and protobuf) with real token checks, the grants each method
+ * RoomService and Egress Twirp APIs (JSON and protobuf) with real token checks, the grants each method
  * needs, and the server-side checks of a livekit-server; other services of a self-hosted
  * server answer `unimplemented`. Node.js only.
  *
@@ -383,9 +388,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let closing: Promise<void> | undefined;
 
   const roomService = createRoomService({ remoteUnmute: options.remoteUnmute ?? false, performRpc: () => performRpc });
+  const egress = createTestEgress(options.egress, now, events, (room, recording) => state.setActiveRecording(room, recording));
   const ingressStore = new IngressStore(options.ingress ?? {}, state, events, now);
   const agentDispatchService = createAgentDispatchService(events);
-  const services = registry([roomService, createIngressService(ingressStore), agentDispatchService]);
+  const services = registry([roomService, egress.service, createIngressService(ingressStore), agentDispatchService]);
 
   const authenticate = (req: IncomingMessage, url: URL): AuthResult => {
     const header = req.headers.authorization;
@@ -646,8 +652,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       webhooks?.clearLog();
       performRpc = options.performRpc ?? echoPayload;
     },
+    egress: egress.control,
     close: () => {
       closing ??= new Promise<void>((resolve) => {
+        egress.dispose();
         for (const controller of inFlight) controller.abort();
         webhooks?.close();
         server.close(() => resolve());

@@ -15,7 +15,6 @@ const require = createRequire(import.meta.url);
 /** Names that arrive with a later issue; each entry says which. Empty once all have landed. */
 const PENDING: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries({
-    'issue 8 (egress)': ['EgressClient', 'BaseOptions', 'EncodedOutputs', 'ListEgressOptions', 'ParticipantEgressOptions', 'RoomCompositeOptions', 'TrackCompositeOptions', 'WebOptions'],
     'issue 9 (sip)': [
       'SipClient', 'SipCallError', 'CreateSipDispatchRuleOptions', 'CreateSipInboundTrunkOptions', 'CreateSipOutboundTrunkOptions',
       'CreateSipParticipantOptions', 'CreateSipTrunkOptions', 'ListSipDispatchRuleOptions', 'ListSipTrunkOptions', 'SipDispatchRuleCallee',

@@ -315,6 +315,12 @@ export class RoomState {
     return this.join(destination, participant);
   }
 
+  /** Marks a room as recorded or not (an egress of it is running); a missing room is left alone. */
+  setActiveRecording(roomName: string, active: boolean): void {
+    const entry = this.rooms.get(roomName);
+    if (entry !== undefined) entry.room.activeRecording = active;
+  }
+
   // ---- helpers -----------------------------------------------------------------------
 
   private join(roomName: string, participant: ParticipantInfo): ParticipantInfo {
