@@ -178,6 +178,21 @@ export const checks = [
       expect(listed.some((d) => d.id === created.id && d.agentName === 'support-agent'), `listDispatch found ${listed.length} dispatches`);
     },
   },
+  {
+    name: 'EgressClient: a room-composite egress to a file is started, listed and stopped',
+    uses: ['root'],
+    async run({ root, server }) {
+      const api = new (need(root, 'LiveKitAPI'))({ host: server.url, apiKey: server.apiKey, secret: server.apiSecret });
+      expect(api.egress instanceof need(root, 'EgressClient'), 'LiveKitAPI.egress is no EgressClient');
+      const room = `smoke-egress-${Math.random().toString(36).slice(2, 10)}`;
+      await api.room.createRoom({ name: room });
+      const started = await api.egress.startRoomCompositeEgress(room, { file: { filepath: 'smoke.mp4' } });
+      expect(typeof started.egressId === 'string' && started.egressId.startsWith('EG_'), `startRoomCompositeEgress returned ${started.egressId}`);
+      const listed = await api.egress.listEgress({ roomName: room });
+      expect(listed.some((e) => e.egressId === started.egressId), `listEgress found ${listed.length} egresses`);
+      await api.egress.stopEgress(started.egressId);
+    },
+  },
   // ── The other service clients go here ────────────────────────────────────────────────
   // One entry each (uses: ['root']), one call against the same test server, reached through
   // need() so that a client missing from the package fails here: EgressClient (e.g.
