@@ -10,3 +10,23 @@ export type {
   SendDataOptions,
   UpdateParticipantOptions,
 } from './room-service.js';
+export { SipClient } from './sip.js';
+export type {
+  CreateSipDispatchRuleOptions,
+  CreateSipInboundTrunkOptions,
+  CreateSipOutboundTrunkOptions,
+  CreateSipParticipantOptions,
+  CreateSipTrunkOptions,
+  ListSipDispatchRuleOptions,
+  ListSipTrunkOptions,
+  SipDispatchRuleCallee,
+  SipDispatchRuleDirect,
+  SipDispatchRuleIndividual,
+  SipDispatchRuleUpdateOptions,
+  SipInboundTrunkUpdateOptions,
+  SipOutboundTrunkUpdateOptions,
+  TransferSipParticipantOptions,
+} from './sip.js';
+export { SipCallError, MethodNotOfferedError } from './telephony-errors.js';
+export { ConnectorClient } from './connector.js';
+export type { AcceptWhatsAppCallOptions, ConnectTwilioCallOptions, DialWhatsAppCallOptions } from './connector.js';

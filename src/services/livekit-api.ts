@@ -6,6 +6,8 @@ import type { ClientOptions } from '../rpc/options.js';
 import { show } from '../rpc/options.js';
 import { TwirpClient } from '../rpc/twirp-client.js';
 import { RoomServiceClient } from './room-service.js';
+import { ConnectorClient } from './connector.js';
+import { SipClient } from './sip.js';
 import { sharedTransport } from './transport.js';
 
 /**
@@ -46,6 +48,8 @@ export interface LiveKitAPIOptions extends ClientOptions {
  */
 export class LiveKitAPI {
   readonly #room: RoomServiceClient;
+  readonly #sip: SipClient;
+  readonly #connector: ConnectorClient;
 
   constructor(options: LiveKitAPIOptions = {}) {
     const who = 'LiveKitAPI';
@@ -63,10 +67,22 @@ export class LiveKitAPI {
     const rpc = new TwirpClient(who, host, apiKey, secret, { ...options, token });
     const transport = sharedTransport(rpc);
     this.#room = new RoomServiceClient(transport);
+    this.#sip = new SipClient(transport);
+    this.#connector = new ConnectorClient(transport);
   }
 
   /** Rooms, participants, data messages and RPC. */
   get room(): RoomServiceClient {
     return this.#room;
+  }
+
+  /** SIP trunks, dispatch rules, phone calls and transfers. */
+  get sip(): SipClient {
+    return this.#sip;
+  }
+
+  /** WhatsApp and Twilio calls (LiveKit Cloud only). */
+  get connector(): ConnectorClient {
+    return this.#connector;
   }
 }

@@ -1,6 +1,8 @@
 // Every service table the clients are built on, for the conformance tests and tools that
 // walk all methods. A new service adds its table here.
 import { ROOM_SERVICE } from './room-service.js';
+import { SIP_SERVICE } from './sip.js';
+import { CONNECTOR_SERVICE } from './connector.js';
 
 /** The declared services, in the order LiveKitAPI lists its clients. */
-export const SERVICE_TABLES = [ROOM_SERVICE] as const;
+export const SERVICE_TABLES = [ROOM_SERVICE, SIP_SERVICE, CONNECTOR_SERVICE] as const;
