@@ -30,3 +30,7 @@ export type { SeedParticipant, SeedRoom, SeedTrack } from './rooms/state.js';
 
 export { TestServerTwirpError, TWIRP_HTTP_STATUS } from './twirp.js';
 export type { TwirpErrorCode } from './twirp.js';
+
+export type { SipServiceRequests, TestServerSip } from './sip/service.js';
+export type { SipCallScript } from './sip/state.js';
+export type { ConnectorServiceRequests } from './connector/service.js';

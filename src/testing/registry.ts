@@ -2,6 +2,8 @@
 // (for `lk.requestsFor('Egress.ListEgress')`). A new service is a folder with its method table
 // and state, plus one line in each list below.
 import type { RoomServiceRequests } from './rooms/service.js';
+import type { SipServiceRequests } from './sip/service.js';
+import type { ConnectorServiceRequests } from './connector/service.js';
 import type { TestService } from './service.js';
 
 type Qualified<Service extends string, Requests> = {
@@ -17,7 +19,9 @@ type Qualified<Service extends string, Requests> = {
  * type Create = TestServerRequests['RoomService.CreateRoom']; // CreateRoomRequest
  * ```
  */
-export type TestServerRequests = Qualified<'RoomService', RoomServiceRequests>;
+export type TestServerRequests = Qualified<'RoomService', RoomServiceRequests> &
+  Qualified<'SIP', SipServiceRequests> &
+  Qualified<'Connector', ConnectorServiceRequests>;
 
 /**
  * Any request message the test server decodes.
@@ -34,7 +38,6 @@ export type TestServerRequest = TestServerRequests[keyof TestServerRequests];
 export const SELF_HOSTED_UNSERVED: Readonly<Record<string, (claims: { video?: Record<string, unknown>; sip?: Record<string, unknown> } | undefined) => boolean>> = {
   Egress: (claims) => claims?.video?.['roomRecord'] === true,
   Ingress: (claims) => claims?.video?.['ingressAdmin'] === true,
-  SIP: (claims) => claims?.sip?.['admin'] === true || claims?.sip?.['call'] === true,
   AgentDispatchService: (claims) => claims?.video?.['roomAdmin'] === true,
 };
 

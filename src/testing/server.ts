@@ -11,6 +11,8 @@ import { FaultQueue, type TestServerFault } from './faults.js';
 import { CLOUD_ONLY, registry, SELF_HOSTED_UNSERVED, type TestServerRequest, type TestServerRequests } from './registry.js';
 import { createRoomService, type PerformRpcHandler, type RoomServiceMethod, type RoomServiceRequests } from './rooms/service.js';
 import { RoomState, type SeedParticipant, type SeedRoom, type SeedTrack } from './rooms/state.js';
+import { createSipService, type TestServerSip } from './sip/service.js';
+import { createConnectorService } from './connector/service.js';
 import {
   permissionDenied,
   type MessageClass,
@@ -68,6 +70,11 @@ export interface TestServerOptions {
   now?: () => number;
   /** Clock leeway for token `exp`/`nbf`, in seconds. Default 60, as a livekit-server. */
   leewaySeconds?: number;
+  /**
+   * Behave as LiveKit Cloud: serve the Connector service too. Default `false`, as a
+   * self-hosted server, which answers Connector calls with a plain-text 404.
+   */
+  cloud?: boolean;
 }
 
 /**
@@ -266,6 +273,8 @@ export interface TestServer {
   readonly pendingFaults: number;
   /** Replaces the PerformRpc handler; `undefined` restores the one from the options. */
   handlePerformRpc(handler: PerformRpcHandler | undefined): void;
+  /** SIP: script the next calls and transfers, read trunks and dispatch rules. */
+  readonly sip: TestServerSip;
   /**
    * Signs a token for this server (HS256, `iss` = the key, `exp` = now + `ttlSeconds`,
    * default 600), with the claims given (`video`, `sip`, `sub`…).
@@ -316,9 +325,10 @@ type AuthResult =
 
 /**
  * Starts a LiveKit test server on 127.0.0.1 and resolves once it listens. It speaks the
- * RoomService Twirp API (JSON and protobuf) with real token checks, the grants each method
- * needs, and the server-side checks of a livekit-server; other services of a self-hosted
- * server answer `unimplemented`. Node.js only.
+ * RoomService and SIP Twirp APIs (JSON and protobuf) with real token checks, the grants each
+ * method needs, and the server-side checks of a livekit-server (SIP calls scripted with
+ * `lk.sip.nextCall`); other services of a self-hosted server answer `unimplemented`, and the
+ * Cloud-only Connector a plain 404 unless `cloud` is set. Node.js only.
  *
  * @example
  * ```ts
@@ -374,7 +384,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let closing: Promise<void> | undefined;
 
   const roomService = createRoomService({ remoteUnmute: options.remoteUnmute ?? false, performRpc: () => performRpc });
-  const services = registry([roomService]);
+  const sip = createSipService(now);
+  const cloud = options.cloud === true;
+  let baseUrl = '';
+  const services = registry([roomService, sip.service, ...(cloud ? [createConnectorService(() => baseUrl)] : [])]);
 
   const authenticate = (req: IncomingMessage, url: URL): AuthResult => {
     const header = req.headers.authorization;
@@ -482,7 +495,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         reply.text(404, '404 page not found');
         return;
       }
-      if (CLOUD_ONLY.has(route.service)) {
+      if (CLOUD_ONLY.has(route.service) && !services.has(route.service)) {
         reply.text(404, '404 page not found');
         return;
       }
@@ -543,7 +556,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     });
   });
   const address = server.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${address.port}`;
+  baseUrl = `http://127.0.0.1:${address.port}`;
 
   const seed: TestServerSeeder = {
     room: (init) => {
@@ -618,6 +631,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     handlePerformRpc: (handler) => {
       performRpc = handler ?? options.performRpc ?? echoPayload;
     },
+    sip: sip.control,
     token: (claims, tokenOptions = {}) => {
       const apiKey = tokenOptions.apiKey ?? firstKey;
       const secret = keys.get(apiKey);
