@@ -1,11 +1,12 @@
 // The test server's SIP state: inbound and outbound trunks (`ST_…`), dispatch rules (`SDR_…`),
 // and the outcomes the test scripts for the next outbound calls and transfers. Validation
 // follows a livekit-server's; the handlers in service.ts turn failures into Twirp errors.
+import type {
+  SIPDispatchRuleInfo,
+  SIPOutboundTrunkInfo} from '@livekit/protocol';
 import {
   ListUpdate,
-  SIPDispatchRuleInfo,
   SIPInboundTrunkInfo,
-  SIPOutboundTrunkInfo,
   SIPTrunkInfo,
   SIPTrunkInfo_TrunkKind,
   type Pagination,
