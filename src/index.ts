@@ -12,6 +12,24 @@ export {
   DEFAULT_MAX_TOKEN_LENGTH,
   DEFAULT_TTL_SECONDS,
   trackSourceName,
+  claimsToJwtPayload,
+  trackSourceToString,
+} from './token/index.js';
+
+// The standard token endpoint (livekit-client's TokenSource.endpoint)
+export { createTokenHandler, toNodeListener } from './token/index.js';
+export type {
+  TokenHandler,
+  TokenHandlerOptions,
+  TokenHandlerCors,
+  TokenPolicy,
+  TokenPolicyResult,
+  TokenRequest,
+  TokenRequestRoomConfig,
+  TokenRequestAgent,
+  NodeListener,
+  NodeRequestLike,
+  NodeResponseLike,
 } from './token/index.js';
 export type {
   AccessTokenOptions,

@@ -3,6 +3,7 @@ import { closest } from '../internal/closest.js';
 import { commandsOf, execute, type Command, type CommandGroup } from './command.js';
 import { EXIT_OK, EXIT_USAGE, PROGRAM, UsageError, writeLine, type CliIo } from './io.js';
 import { participantsGroup, roomsGroup, sendDataCommand } from './rooms.js';
+import { serveTokenCommand } from './serve-token.js';
 import { sipGroup } from './sip.js';
 import { tokenCommand, verifyCommand } from './token.js';
 
@@ -14,6 +15,7 @@ const ENTRIES: ReadonlyMap<string, Entry> = new Map<string, Entry>([
   ['rooms', { kind: 'group', group: roomsGroup }],
   ['participants', { kind: 'group', group: participantsGroup }],
   ['send-data', { kind: 'command', command: sendDataCommand }],
+  ['serve-token', { kind: 'command', command: serveTokenCommand }],
   ['sip', { kind: 'group', group: sipGroup }],
 ]);
 
@@ -23,6 +25,8 @@ const ALIASES: ReadonlyMap<string, string> = new Map([
   ['room', 'rooms'],
   ['participant', 'participants'],
   ['senddata', 'send-data'],
+  ['serve', 'serve-token'],
+  ['token-server', 'serve-token'],
 ]);
 
 /**
@@ -156,6 +160,7 @@ function topLevelHelp(): string {
     `  $ ${PROGRAM} verify "$(${PROGRAM} token --room demo --identity alice)"`,
     `  $ ${PROGRAM} rooms list --url ws://localhost:7880`,
     `  $ ${PROGRAM} participants list demo --json`,
+    `  $ ${PROGRAM} serve-token --room demo --cors http://localhost:3000`,
     `  $ ${PROGRAM} sip call ST_abc123 +15550199 demo --wait`,
     '',
     `Run '${PROGRAM} <command> --help' for the flags of each command.`,

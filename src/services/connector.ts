@@ -138,7 +138,7 @@ export interface AcceptWhatsAppCallOptions {
  * @example
  * ```ts
  * import { ConnectTwilioCallRequest_TwilioCallDirection as Direction } from 'livekit-server-api';
- * const options: ConnectTwilioCallOptions = { twilioCallDirection: Direction.TWILIO_CALL_DIRECTION_INBOUND, roomName: 'support' };
+ * const options: ConnectTwilioCallOptions = { twilioCallDirection: Direction.INBOUND, roomName: 'support' };
  * ```
  */
 export interface ConnectTwilioCallOptions {
@@ -296,7 +296,7 @@ export class ConnectorClient {
    *
    * @example
    * ```ts
-   * const { connectUrl } = await connector.connectTwilioCall({ twilioCallDirection: Direction.TWILIO_CALL_DIRECTION_INBOUND, roomName: 'support' });
+   * const { connectUrl } = await connector.connectTwilioCall({ twilioCallDirection: Direction.INBOUND, roomName: 'support' });
    * ```
    */
   async connectTwilioCall(options: ConnectTwilioCallOptions, requestOptions?: RequestOptions): Promise<ConnectTwilioCallResponse> {

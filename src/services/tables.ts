@@ -1,8 +1,12 @@
 // Every service table the clients are built on, for the conformance tests and tools that
 // walk all methods. A new service adds its table here.
+import type { ServiceTable } from '../rpc/service.js';
 import { ROOM_SERVICE } from './room-service.js';
 import { SIP_SERVICE } from './sip.js';
 import { CONNECTOR_SERVICE } from './connector.js';
 
-/** The declared services, in the order LiveKitAPI lists its clients. */
-export const SERVICE_TABLES = [ROOM_SERVICE, SIP_SERVICE, CONNECTOR_SERVICE] as const;
+/**
+ * The declared services, in the order LiveKitAPI lists its clients. Typed as tables of any
+ * methods, so that code walking them (`methodsOf`) takes each one whatever its messages.
+ */
+export const SERVICE_TABLES: readonly ServiceTable<object>[] = [ROOM_SERVICE, SIP_SERVICE, CONNECTOR_SERVICE];

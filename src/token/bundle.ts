@@ -11,3 +11,4 @@ export { ttlToSeconds } from './ttl.js';
 export { readEnv, resolveCredentials } from '../internal/env.js';
 export { runtime } from '#runtime';
 export { closest } from '../internal/closest.js';
+export { newId } from '../internal/ids.js';
