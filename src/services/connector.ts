@@ -204,10 +204,8 @@ export class ConnectorClient {
     const o = requireObject(options, `${what}: options`, "{ whatsappPhoneNumberId, whatsappToPhoneNumber, whatsappApiKey, whatsappCloudApiVersion }");
     const request = {
       ...participant(o),
-      whatsappPhoneNumberId: requireName(o.whatsappPhoneNumberId, `${what}: options.whatsappPhoneNumberId`),
+      ...whatsappBusiness(o, what),
       whatsappToPhoneNumber: requireName(o.whatsappToPhoneNumber, `${what}: options.whatsappToPhoneNumber`),
-      whatsappApiKey: requireName(o.whatsappApiKey, `${what}: options.whatsappApiKey`),
-      whatsappCloudApiVersion: requireName(o.whatsappCloudApiVersion, `${what}: options.whatsappCloudApiVersion`),
       whatsappBizOpaqueCallbackData: o.whatsappBizOpaqueCallbackData,
       ringingTimeout: wholeSeconds(o.ringingTimeout, `${what}: options.ringingTimeout`),
     };
@@ -227,9 +225,7 @@ export class ConnectorClient {
     const o = requireObject(options, `${what}: options`, '{ whatsappPhoneNumberId, whatsappApiKey, whatsappCloudApiVersion, whatsappCallId, sdp }');
     const request = {
       ...participant(o),
-      whatsappPhoneNumberId: requireName(o.whatsappPhoneNumberId, `${what}: options.whatsappPhoneNumberId`),
-      whatsappApiKey: requireName(o.whatsappApiKey, `${what}: options.whatsappApiKey`),
-      whatsappCloudApiVersion: requireName(o.whatsappCloudApiVersion, `${what}: options.whatsappCloudApiVersion`),
+      ...whatsappBusiness(o, what),
       whatsappCallId: requireName(o.whatsappCallId, `${what}: options.whatsappCallId`),
       whatsappBizOpaqueCallbackData: o.whatsappBizOpaqueCallbackData,
       sdp: requireObject(o.sdp, `${what}: options.sdp`, "{ type: 'offer', sdp: '…' }"),
@@ -309,6 +305,18 @@ export class ConnectorClient {
     };
     return this.#rpc.invoke(M.ConnectTwilioCall, request, requestOptions, 'options');
   }
+}
+
+/** The business account fields of the WhatsApp calls, each required. */
+function whatsappBusiness(
+  o: { whatsappPhoneNumberId: string; whatsappApiKey: string; whatsappCloudApiVersion: string },
+  what: string,
+): { whatsappPhoneNumberId: string; whatsappApiKey: string; whatsappCloudApiVersion: string } {
+  return {
+    whatsappPhoneNumberId: requireName(o.whatsappPhoneNumberId, `${what}: options.whatsappPhoneNumberId`),
+    whatsappApiKey: requireName(o.whatsappApiKey, `${what}: options.whatsappApiKey`),
+    whatsappCloudApiVersion: requireName(o.whatsappCloudApiVersion, `${what}: options.whatsappCloudApiVersion`),
+  };
 }
 
 /** The room and participant fields every Connector call shares. */

@@ -601,8 +601,7 @@ export class SipClient {
     trunk: SIPInboundTrunkInfo | MessageInit<SIPInboundTrunkInfo>,
     requestOptions?: RequestOptions,
   ): Promise<SIPInboundTrunkInfo> {
-    const request = { sipTrunkId: requireName(sipTrunkId, 'SIP.UpdateSIPInboundTrunk: sipTrunkId'), replace: trunk };
-    return this.#rpc.invoke(M.UpdateSIPInboundTrunk, request, requestOptions, 'trunk');
+    return this.#rpc.invoke(M.UpdateSIPInboundTrunk, update('UpdateSIPInboundTrunk', 'sipTrunkId', sipTrunkId, { replace: trunk }), requestOptions, 'trunk');
   }
 
   /**
@@ -618,8 +617,7 @@ export class SipClient {
     fields: SipInboundTrunkUpdateOptions,
     requestOptions?: RequestOptions,
   ): Promise<SIPInboundTrunkInfo> {
-    const request = { sipTrunkId: requireName(sipTrunkId, 'SIP.UpdateSIPInboundTrunk: sipTrunkId'), update: fields };
-    return this.#rpc.invoke(M.UpdateSIPInboundTrunk, request, requestOptions, 'fields');
+    return this.#rpc.invoke(M.UpdateSIPInboundTrunk, update('UpdateSIPInboundTrunk', 'sipTrunkId', sipTrunkId, { update: fields }), requestOptions, 'fields');
   }
 
   /**
@@ -635,8 +633,7 @@ export class SipClient {
     trunk: SIPOutboundTrunkInfo | MessageInit<SIPOutboundTrunkInfo>,
     requestOptions?: RequestOptions,
   ): Promise<SIPOutboundTrunkInfo> {
-    const request = { sipTrunkId: requireName(sipTrunkId, 'SIP.UpdateSIPOutboundTrunk: sipTrunkId'), replace: trunk };
-    return this.#rpc.invoke(M.UpdateSIPOutboundTrunk, request, requestOptions, 'trunk');
+    return this.#rpc.invoke(M.UpdateSIPOutboundTrunk, update('UpdateSIPOutboundTrunk', 'sipTrunkId', sipTrunkId, { replace: trunk }), requestOptions, 'trunk');
   }
 
   /**
@@ -652,8 +649,7 @@ export class SipClient {
     fields: SipOutboundTrunkUpdateOptions,
     requestOptions?: RequestOptions,
   ): Promise<SIPOutboundTrunkInfo> {
-    const request = { sipTrunkId: requireName(sipTrunkId, 'SIP.UpdateSIPOutboundTrunk: sipTrunkId'), update: fields };
-    return this.#rpc.invoke(M.UpdateSIPOutboundTrunk, request, requestOptions, 'fields');
+    return this.#rpc.invoke(M.UpdateSIPOutboundTrunk, update('UpdateSIPOutboundTrunk', 'sipTrunkId', sipTrunkId, { update: fields }), requestOptions, 'fields');
   }
 
   /**
@@ -777,8 +773,8 @@ export class SipClient {
     rule: SIPDispatchRuleInfo | MessageInit<SIPDispatchRuleInfo>,
     requestOptions?: RequestOptions,
   ): Promise<SIPDispatchRuleInfo> {
-    const id = requireName(sipDispatchRuleId, 'SIP.UpdateSIPDispatchRule: sipDispatchRuleId');
-    return this.#rpc.invoke(M.UpdateSIPDispatchRule, { sipDispatchRuleId: id, replace: rule }, requestOptions, 'rule');
+    const request = update('UpdateSIPDispatchRule', 'sipDispatchRuleId', sipDispatchRuleId, { replace: rule });
+    return this.#rpc.invoke(M.UpdateSIPDispatchRule, request, requestOptions, 'rule');
   }
 
   /**
@@ -794,8 +790,8 @@ export class SipClient {
     fields: SipDispatchRuleUpdateOptions = {},
     requestOptions?: RequestOptions,
   ): Promise<SIPDispatchRuleInfo> {
-    const id = requireName(sipDispatchRuleId, 'SIP.UpdateSIPDispatchRule: sipDispatchRuleId');
-    return this.#rpc.invoke(M.UpdateSIPDispatchRule, { sipDispatchRuleId: id, update: fields }, requestOptions, 'fields');
+    const request = update('UpdateSIPDispatchRule', 'sipDispatchRuleId', sipDispatchRuleId, { update: fields });
+    return this.#rpc.invoke(M.UpdateSIPDispatchRule, request, requestOptions, 'fields');
   }
 
   /**
@@ -915,6 +911,11 @@ export class SipClient {
     };
     return this.#rpc.invoke(M.TransferSIPParticipant, request, dialOptions(what, o.timeout, ringingTimeout, requestOptions), 'opts');
   }
+}
+
+/** An update request: the id (checked) and the action, `{ replace }` or `{ update }`. */
+function update<A extends object>(method: string, idField: string, id: string, action: A): A & Record<string, string> {
+  return { [idField]: requireName(id, `SIP.${method}: ${idField}`), ...action } as A & Record<string, string>;
 }
 
 /** A list of phone numbers (strings; may be empty). */
