@@ -954,8 +954,10 @@ function dialOptions(
   ringing: { seconds: bigint } | undefined,
   requestOptions: RequestOptions | undefined,
 ): RequestOptions | undefined {
+  // Options that are not an object are left for the transport to refuse.
+  if (requestOptions !== undefined && (typeof requestOptions !== 'object' || requestOptions === null)) return requestOptions;
   const ringMs = ringing === undefined ? 0 : Number(ringing.seconds) * 1000;
-  const explicit = typeof requestOptions === 'object' && requestOptions !== null ? requestOptions.timeoutMs : undefined;
+  const explicit = requestOptions?.timeoutMs;
   if (explicit !== undefined) {
     if (typeof explicit === 'number' && ringing !== undefined && explicit <= ringMs) {
       throw new RangeError(

@@ -319,6 +319,21 @@ describe.each(['protobuf', 'json'] as const)('SipClient against the test server 
       expect((err as SipCallError).code).toBe('deadline_exceeded');
     });
 
+    it('a call without waiting becomes active once answered', async () => {
+      const trunk = await outboundTrunk();
+      lk.sip.nextCall({ answer: true, ringMs: 10 });
+      await client().createSipParticipant(trunk.sipTrunkId, '+1555', 'support', { participantIdentity: 'c' });
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(lk.participant('support', 'c')?.attributes['sip.callStatus']).toBe('active');
+    });
+
+    it('a test script that makes no sense is refused at once', () => {
+      expect(() => lk.sip.nextCall({ sipStatus: 200 })).toThrow(RangeError);
+      expect(() => lk.sip.nextCall({ answer: true, noAnswer: true } as never)).toThrow(TypeError);
+      expect(() => lk.sip.nextTransfer({ answer: true, ringMs: -1 })).toThrow(RangeError);
+      expect(lk.sip.pendingScripts).toBe(0);
+    });
+
     it('a call without waiting that fails later leaves the room', async () => {
       const trunk = await outboundTrunk();
       lk.sip.nextCall({ sipStatus: 486, ringMs: 10 });
