@@ -65,6 +65,8 @@ export type {
   SendDataOptions,
   UpdateParticipantOptions,
 } from './services/index.js';
+export { IngressClient, AgentDispatchClient } from './services/index.js';
+export type { CreateIngressOptions, ListIngressOptions, UpdateIngressOptions, CreateDispatchOptions } from './services/index.js';
 export { SipClient, SipCallError, MethodNotOfferedError, ConnectorClient } from './services/index.js';
 export type {
   AcceptWhatsAppCallOptions,

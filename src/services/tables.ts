@@ -2,11 +2,13 @@
 // walk all methods. A new service adds its table here.
 import type { ServiceTable } from '../rpc/service.js';
 import { ROOM_SERVICE } from './room-service.js';
+import { INGRESS } from './ingress.js';
+import { AGENT_DISPATCH } from './agent-dispatch.js';
 import { SIP_SERVICE } from './sip.js';
 import { CONNECTOR_SERVICE } from './connector.js';
 
 /**
  * The declared services, in the order LiveKitAPI lists its clients. Typed as tables of any
- * methods, so that code walking them (`methodsOf`) takes each one whatever its messages.
+ * methods (each has its own), so that `methodsOf` walks a mixed list.
  */
-export const SERVICE_TABLES: readonly ServiceTable<object>[] = [ROOM_SERVICE, SIP_SERVICE, CONNECTOR_SERVICE];
+export const SERVICE_TABLES: readonly ServiceTable<object>[] = [ROOM_SERVICE, INGRESS, AGENT_DISPATCH, SIP_SERVICE, CONNECTOR_SERVICE];

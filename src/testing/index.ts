@@ -31,6 +31,9 @@ export type { SeedParticipant, SeedRoom, SeedTrack } from './rooms/state.js';
 export { TestServerTwirpError, TWIRP_HTTP_STATUS } from './twirp.js';
 export type { TwirpErrorCode } from './twirp.js';
 
+export type { IngressRequests } from './ingress/service.js';
+export type { TestServerIngress, TestServerIngressOptions } from './ingress/state.js';
+export type { AgentDispatchRequests, TestServerAgentDispatch } from './agent-dispatch/service.js';
 export type { SipServiceRequests, TestServerSip } from './sip/service.js';
 export type { SipCallScript } from './sip/state.js';
 export type { ConnectorServiceRequests } from './connector/service.js';

@@ -5,6 +5,8 @@ import type { RoomServiceRequests } from './rooms/service.js';
 import type { SipServiceRequests } from './sip/service.js';
 import type { ConnectorServiceRequests } from './connector/service.js';
 import type { TestService } from './service.js';
+import type { IngressRequests } from './ingress/service.js';
+import type { AgentDispatchRequests } from './agent-dispatch/service.js';
 
 type Qualified<Service extends string, Requests> = {
   [M in keyof Requests & string as `${Service}.${M}`]: Requests[M];
@@ -20,6 +22,8 @@ type Qualified<Service extends string, Requests> = {
  * ```
  */
 export type TestServerRequests = Qualified<'RoomService', RoomServiceRequests> &
+  Qualified<'Ingress', IngressRequests> &
+  Qualified<'AgentDispatchService', AgentDispatchRequests> &
   Qualified<'SIP', SipServiceRequests> &
   Qualified<'Connector', ConnectorServiceRequests>;
 
@@ -37,8 +41,6 @@ export type TestServerRequest = TestServerRequests[keyof TestServerRequests];
 /** Services a self-hosted livekit-server registers that the test server does not serve yet: they answer `unimplemented` after their grant check. */
 export const SELF_HOSTED_UNSERVED: Readonly<Record<string, (claims: { video?: Record<string, unknown>; sip?: Record<string, unknown> } | undefined) => boolean>> = {
   Egress: (claims) => claims?.video?.['roomRecord'] === true,
-  Ingress: (claims) => claims?.video?.['ingressAdmin'] === true,
-  AgentDispatchService: (claims) => claims?.video?.['roomAdmin'] === true,
 };
 
 /** Services only LiveKit Cloud has: a self-hosted server answers them with a plain 404. */

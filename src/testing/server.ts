@@ -11,6 +11,9 @@ import { FaultQueue, type TestServerFault } from './faults.js';
 import { CLOUD_ONLY, registry, SELF_HOSTED_UNSERVED, type TestServerRequest, type TestServerRequests } from './registry.js';
 import { createRoomService, type PerformRpcHandler, type RoomServiceMethod, type RoomServiceRequests } from './rooms/service.js';
 import { RoomState, type SeedParticipant, type SeedRoom, type SeedTrack } from './rooms/state.js';
+import { createIngressService } from './ingress/service.js';
+import { IngressStore, type TestServerIngress, type TestServerIngressOptions } from './ingress/state.js';
+import { createAgentDispatchService, type TestServerAgentDispatch } from './agent-dispatch/service.js';
 import { createSipService, type TestServerSip } from './sip/service.js';
 import { createConnectorService } from './connector/service.js';
 import {
@@ -70,6 +73,8 @@ export interface TestServerOptions {
   now?: () => number;
   /** Clock leeway for token `exp`/`nbf`, in seconds. Default 60, as a livekit-server. */
   leewaySeconds?: number;
+  /** How the Ingress service behaves: `notConnected`, `pageSize`, the RTMP and WHIP URLs. */
+  ingress?: TestServerIngressOptions;
   /**
    * Behave as LiveKit Cloud: serve the Connector service too. Default `false`, as a
    * self-hosted server, which answers Connector calls with a plain-text 404.
@@ -287,6 +292,10 @@ export interface TestServer {
   reset(): void;
   /** Stops the server: open connections and hanging calls are dropped. Idempotent. */
   close(): Promise<void>;
+  /** The ingresses: read them, start and end their streams, switch the service off. */
+  readonly ingress: TestServerIngress;
+  /** The agent dispatches, by room. */
+  readonly agentDispatch: TestServerAgentDispatch;
 }
 
 const DEFAULT_LIMITS: TestServerLimits = {
@@ -384,10 +393,18 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let closing: Promise<void> | undefined;
 
   const roomService = createRoomService({ remoteUnmute: options.remoteUnmute ?? false, performRpc: () => performRpc });
+  const ingressStore = new IngressStore(options.ingress ?? {}, state, events, now);
+  const agentDispatchService = createAgentDispatchService(events);
   const sip = createSipService(now);
   const cloud = options.cloud === true;
   let baseUrl = '';
-  const services = registry([roomService, sip.service, ...(cloud ? [createConnectorService(() => baseUrl)] : [])]);
+  const services = registry([
+    roomService,
+    createIngressService(ingressStore),
+    agentDispatchService,
+    sip.service,
+    ...(cloud ? [createConnectorService(() => baseUrl)] : []),
+  ]);
 
   const authenticate = (req: IncomingMessage, url: URL): AuthResult => {
     const header = req.headers.authorization;
@@ -658,6 +675,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       });
       return closing;
     },
+    ingress: ingressStore.handle(),
+    agentDispatch: agentDispatchService.view,
   };
 }
 
