@@ -1,7 +1,8 @@
 // SIP: trunks, dispatch rules, outbound calls and transfers on a LiveKit server. Drop-in for
 // livekit-server-sdk's SipClient (same names, argument orders and results), plus per-call
 // options last, getSipInboundTrunk/getSipOutboundTrunk, the transfer result, and calls that
-// are never sent twice: a dial or a transfer is not retried once it may have reached the server.
+// are never sent twice: a dial or a transfer is not retried once it may have reached the server;
+// iterate… methods walk the id-paged lists.
 import {
   CreateSIPDispatchRuleRequest,
   CreateSIPInboundTrunkRequest,
@@ -716,6 +717,41 @@ export class SipClient {
   }
 
   /**
+   * Every inbound trunk matching the filters, a page of `pageSize` at a time (the server's
+   * `afterId` paging), as an async iterator.
+   *
+   * @example
+   * ```ts
+   * for await (const trunk of sip.iterateSipInboundTrunk({ numbers: ['+15550100'] })) console.log(trunk.sipTrunkId);
+   * ```
+   */
+  iterateSipInboundTrunk(
+    list: Omit<ListSipTrunkOptions, 'page'> = {},
+    pageSize = DEFAULT_PAGE_SIZE,
+    requestOptions?: RequestOptions,
+  ): AsyncIterableIterator<SIPInboundTrunkInfo> {
+    const fetchPage = (page: { afterId: string; limit: number }) => this.listSipInboundTrunk({ ...list, page }, requestOptions);
+    return pages(fetchPage, (t) => t.sipTrunkId, pageSize, 'SIP.ListSIPInboundTrunk');
+  }
+
+  /**
+   * Every outbound trunk matching the filters, a page at a time, as an async iterator.
+   *
+   * @example
+   * ```ts
+   * for await (const trunk of sip.iterateSipOutboundTrunk()) console.log(trunk.address);
+   * ```
+   */
+  iterateSipOutboundTrunk(
+    list: Omit<ListSipTrunkOptions, 'page'> = {},
+    pageSize = DEFAULT_PAGE_SIZE,
+    requestOptions?: RequestOptions,
+  ): AsyncIterableIterator<SIPOutboundTrunkInfo> {
+    const fetchPage = (page: { afterId: string; limit: number }) => this.listSipOutboundTrunk({ ...list, page }, requestOptions);
+    return pages(fetchPage, (t) => t.sipTrunkId, pageSize, 'SIP.ListSIPOutboundTrunk');
+  }
+
+  /**
    * Deletes a trunk (inbound or outbound) and returns it; an unknown id is `not_found`.
    *
    * @example
@@ -804,6 +840,23 @@ export class SipClient {
    */
   async listSipDispatchRule(list: ListSipDispatchRuleOptions = {}, requestOptions?: RequestOptions): Promise<SIPDispatchRuleInfo[]> {
     return (await this.#rpc.invoke(M.ListSIPDispatchRule, list, requestOptions, 'list')).items;
+  }
+
+  /**
+   * Every dispatch rule matching the filters, a page at a time, as an async iterator.
+   *
+   * @example
+   * ```ts
+   * for await (const rule of sip.iterateSipDispatchRule({ trunkIds: ['ST_abc'] })) console.log(rule.name);
+   * ```
+   */
+  iterateSipDispatchRule(
+    list: Omit<ListSipDispatchRuleOptions, 'page'> = {},
+    pageSize = DEFAULT_PAGE_SIZE,
+    requestOptions?: RequestOptions,
+  ): AsyncIterableIterator<SIPDispatchRuleInfo> {
+    const fetchPage = (page: { afterId: string; limit: number }) => this.listSipDispatchRule({ ...list, page }, requestOptions);
+    return pages(fetchPage, (r) => r.sipDispatchRuleId, pageSize, 'SIP.ListSIPDispatchRule');
   }
 
   /**
@@ -911,6 +964,34 @@ export class SipClient {
     };
     return this.#rpc.invoke(M.TransferSIPParticipant, request, dialOptions(what, o.timeout, ringingTimeout, requestOptions), 'opts');
   }
+}
+
+/** Items per page of the `iterate…` methods when the caller sets none. */
+const DEFAULT_PAGE_SIZE = 100;
+
+/**
+ * Walks a list the server pages by id: each page asks for the items after the last id seen,
+ * until a page comes back short. The page size is checked before the first request.
+ */
+function pages<T>(
+  fetchPage: (page: { afterId: string; limit: number }) => Promise<T[]>,
+  idOf: (item: T) => string,
+  pageSize: number,
+  what: string,
+): AsyncIterableIterator<T> {
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 2_147_483_647) {
+    throw new RangeError(`${what}: pageSize must be a whole number of at least 1, got ${show(pageSize)}`);
+  }
+  return (async function* walk() {
+    let afterId = '';
+    for (;;) {
+      const items = await fetchPage({ afterId, limit: pageSize });
+      yield* items;
+      const last = items.at(-1);
+      if (items.length < pageSize || last === undefined || idOf(last) <= afterId) return;
+      afterId = idOf(last);
+    }
+  })();
 }
 
 /** An update request: the id (checked) and the action, `{ replace }` or `{ update }`. */

@@ -136,6 +136,20 @@ describe.each(['protobuf', 'json'] as const)('SipClient against the test server 
       expect(rest.map((t) => t.sipTrunkId)).toEqual(ids.slice(2));
     });
 
+    it('iterateSipInboundTrunk and iterateSipOutboundTrunk walk every page in id order', async () => {
+      const created: string[] = [];
+      for (const name of ['a', 'b', 'c', 'd', 'e']) created.push((await client().createSipInboundTrunk(name, ['+1'])).sipTrunkId);
+      await outboundTrunk();
+      const seen: string[] = [];
+      for await (const trunk of client().iterateSipInboundTrunk({ numbers: ['+1'] }, 2)) seen.push(trunk.sipTrunkId);
+      expect(seen).toEqual(created.sort());
+      expect(lk.requestsFor('SIP.ListSIPInboundTrunk').map((r) => r.message?.page?.limit)).toEqual([2, 2, 2]);
+      const outbound: string[] = [];
+      for await (const trunk of client().iterateSipOutboundTrunk()) outbound.push(trunk.name);
+      expect(outbound).toEqual(['carrier']);
+      expect(() => client().iterateSipInboundTrunk({}, 0)).toThrow(RangeError);
+    });
+
     it('listSipOutboundTrunk lists outbound trunks only; listSipTrunk lists both in the old form', async () => {
       const inbound = await client().createSipInboundTrunk('in', ['+1']);
       const outbound = await outboundTrunk();
@@ -229,6 +243,15 @@ describe.each(['protobuf', 'json'] as const)('SipClient against the test server 
       expect((await client().listSipDispatchRule({ trunkIds: [t1.sipTrunkId] })).map((r) => r.name).sort()).toEqual(['any', 'r1']);
       expect((await client().listSipDispatchRule({ dispatchRuleIds: [r1.sipDispatchRuleId] })).map((r) => r.name)).toEqual(['r1']);
       expect(await client().listSipDispatchRule({ page: { limit: 1 } })).toHaveLength(1);
+    });
+
+    it('iterateSipDispatchRule walks every page', async () => {
+      for (const room of ['a', 'b', 'c']) await client().createSipDispatchRule({ type: 'direct', roomName: room });
+      const rooms: string[] = [];
+      for await (const rule of client().iterateSipDispatchRule({}, 2)) {
+        rooms.push(rule.rule?.rule.case === 'dispatchRuleDirect' ? rule.rule.rule.value.roomName : '?');
+      }
+      expect(rooms.sort()).toEqual(['a', 'b', 'c']);
     });
 
     it('deleteSipDispatchRule returns the rule; an unknown one is not_found', async () => {

@@ -135,6 +135,15 @@ describe('results and inspection', () => {
     expect(trunk.name).toBe('n');
   });
 
+  it('an iterator stops when a server ignores the paging instead of asking forever', async () => {
+    const page = { items: [{ sipTrunkId: 'ST_a' }, { sipTrunkId: 'ST_b' }] };
+    server.handle(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(page) }));
+    const seen: string[] = [];
+    for await (const trunk of sip().iterateSipOutboundTrunk({}, 2)) seen.push(trunk.sipTrunkId);
+    expect(seen).toEqual(['ST_a', 'ST_b', 'ST_a', 'ST_b']);
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('shows neither the secret nor a token when inspected', () => {
     const text = inspect(sip(), { depth: 10, showHidden: true });
     expect(text).not.toContain(SECRET);
