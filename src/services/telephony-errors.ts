@@ -25,17 +25,35 @@ import type { RpcErrorContext } from '../rpc/errors.js';
  * ```
  */
 export class SipCallError extends ServerError {
-  /** The SIP response code of the failed call, e.g. 486 (Busy Here). */
+  /** The SIP response code of the failed call, e.g. 486 (Busy Here); 0 when the server sent none. */
   readonly sipStatusCode: number;
   /** The SIP reason phrase, e.g. `Busy Here` (empty when the server sent none). */
   readonly sipStatus: string;
 
   constructor(code: string, status: number, msg: string, meta: Readonly<Record<string, string>>, context: RpcErrorContext) {
     super(code, status, msg, meta, context);
-    this.sipStatusCode = Number(meta['sip_status_code']);
+    const sipCode = meta['sip_status_code'];
+    this.sipStatusCode = sipCode !== undefined && /^\d{3}$/.test(sipCode) ? Number(sipCode) : 0;
     this.sipStatus = meta['sip_status'] ?? '';
-    const reason = this.sipStatus === '' ? '' : ` ${this.sipStatus}`;
-    this.message = `SIP call failed: ${this.sipStatusCode}${reason} (${context.service}.${context.method}: ${code}, HTTP ${status})`;
+    const where = `(${context.service}.${context.method}: ${code}, HTTP ${status})`;
+    this.message =
+      this.sipStatusCode === 0
+        ? `SIP call failed ${where}${msg === '' ? '' : `: ${msg}`}`
+        : `SIP call failed: ${this.sipStatusCode}${this.sipStatus === '' ? '' : ` ${this.sipStatus}`} ${where}`;
+  }
+
+  /**
+   * The SipCallError of any {@link ServerError}, keeping its code, status, message, metadata
+   * and call context, as `livekit-server-sdk`'s `SipCallError.fromServerError`.
+   *
+   * @example
+   * ```ts
+   * if (err instanceof ServerError && 'sip_status_code' in err.meta) throw SipCallError.fromServerError(err);
+   * ```
+   */
+  static fromServerError(err: ServerError): SipCallError {
+    const context = { service: err.service, method: err.method, requestId: err.requestId, attempts: err.attempts, cause: err.cause };
+    return new SipCallError(err.code, err.status, err.msg, err.meta, context);
   }
 
   /**

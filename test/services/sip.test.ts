@@ -84,6 +84,14 @@ describe('SIP failures', () => {
     expect(err.sipStatus).toBe('');
   });
 
+  it('fromServerError converts any ServerError, as the peer does, keeping its parts', async () => {
+    server.handle(() => twirpError(404, 'not_found', 'no trunk'));
+    const plain = (await sip().createSipParticipant('ST_1', '+1', 'r').catch((e: unknown) => e)) as ServerError;
+    const converted = SipCallError.fromServerError(plain);
+    expect(converted).toMatchObject({ code: 'not_found', status: 404, msg: 'no trunk', sipStatusCode: 0, sipStatus: '', requestId: plain.requestId });
+    expect(converted.message).toBe('SIP call failed (SIP.CreateSIPParticipant: not_found, HTTP 404): no trunk');
+  });
+
   it('an error without a SIP status stays a plain ServerError', async () => {
     server.handle(() => twirpError(404, 'not_found', 'no trunk'));
     const err = await sip().createSipParticipant('ST_1', '+1', 'r').catch((e: unknown) => e);
