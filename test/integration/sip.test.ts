@@ -418,6 +418,15 @@ describe.each(['protobuf', 'json'] as const)('SipClient against the test server 
       expect(lk.requestsFor('SIP.TransferSIPParticipant')[0]?.timeoutMs).toBe(35_000);
     });
 
+    it('a transfer nobody answers fails at the end of its ring window with SIP 408', async () => {
+      lk.seed.participant('support', { identity: 'caller', kind: 'sip' });
+      lk.sip.nextTransfer({ noAnswer: true });
+      const err = await failure(client().transferSipParticipant('support', 'caller', 'tel:+1', { ringingTimeout: 1 }));
+      expect(err).toBeInstanceOf(SipCallError);
+      expect(err).toMatchObject({ sipStatusCode: 408, code: 'deadline_exceeded' });
+      expect(lk.participant('support', 'caller')).toBeDefined();
+    });
+
     it('a transfer of a missing room or participant is not_found; of a non-SIP participant invalid_argument', async () => {
       expect(((await failure(client().transferSipParticipant('nowhere', 'x', 'tel:+1'))) as ServerError).code).toBe('not_found');
       lk.seed.participant('support', { identity: 'alice' });
