@@ -79,6 +79,26 @@ export type {
 } from './services/index.js';
 export { IngressClient, AgentDispatchClient } from './services/index.js';
 export type { CreateIngressOptions, ListIngressOptions, UpdateIngressOptions, CreateDispatchOptions } from './services/index.js';
+export { SipClient, SipCallError, MethodNotOfferedError, ConnectorClient } from './services/index.js';
+export type {
+  AcceptWhatsAppCallOptions,
+  ConnectTwilioCallOptions,
+  CreateSipDispatchRuleOptions,
+  CreateSipInboundTrunkOptions,
+  CreateSipOutboundTrunkOptions,
+  CreateSipParticipantOptions,
+  CreateSipTrunkOptions,
+  DialWhatsAppCallOptions,
+  ListSipDispatchRuleOptions,
+  ListSipTrunkOptions,
+  SipDispatchRuleCallee,
+  SipDispatchRuleDirect,
+  SipDispatchRuleIndividual,
+  SipDispatchRuleUpdateOptions,
+  SipInboundTrunkUpdateOptions,
+  SipOutboundTrunkUpdateOptions,
+  TransferSipParticipantOptions,
+} from './services/index.js';
 export { RpcError, ServerError, TwirpError, ConnectionError, RequestTimeoutError, RequestAbortedError } from './rpc/index.js';
 export type { TwirpErrorCode, RpcErrorContext, ClientOptions, RequestOptions, RpcEncoding, FetchLike, MessageInit } from './rpc/index.js';
 
@@ -192,4 +212,10 @@ export {
   WebEgressRequest,
   WebSource,
   WebhookConfig,
+  // Beyond the peer: what SIP options take and what a transfer resolves to.
+  SIPHeaderOptions,
+  SIPMediaEncryption,
+  SIPTransferStatus,
+  SIPTransport,
+  TransferSIPParticipantResponse,
 } from '@livekit/protocol';

@@ -18,9 +18,17 @@ export interface Command {
 
 /** Commands that share a first word, e.g. `rooms list` and `rooms create`. */
 export interface CommandGroup {
+  /** The words that name it, e.g. `rooms`, or `sip trunks` for a group within a group. */
   readonly name: string;
   readonly summary: string;
   readonly commands: readonly Command[];
+  /** Groups one word deeper, e.g. `sip trunks` within `sip`. */
+  readonly groups?: readonly CommandGroup[];
+}
+
+/** Every command of a group and of the groups within it, in order. */
+export function commandsOf(group: CommandGroup): Command[] {
+  return [...group.commands, ...(group.groups ?? []).flatMap(commandsOf)];
 }
 
 /** The help flag every command takes. */

@@ -1,9 +1,10 @@
 // The `livekit-server-api` command line: finds the command in argv and runs it.
 import { closest } from '../internal/closest.js';
-import { execute, type Command, type CommandGroup } from './command.js';
+import { commandsOf, execute, type Command, type CommandGroup } from './command.js';
 import { EXIT_OK, EXIT_USAGE, PROGRAM, UsageError, writeLine, type CliIo } from './io.js';
 import { participantsGroup, roomsGroup, sendDataCommand } from './rooms.js';
 import { serveTokenCommand } from './serve-token.js';
+import { sipGroup } from './sip.js';
 import { tokenCommand, verifyCommand } from './token.js';
 import { egressGroup } from './egress.js';
 import { dispatchGroup, ingressGroup } from './ingress.js';
@@ -20,6 +21,7 @@ const ENTRIES: ReadonlyMap<string, Entry> = new Map<string, Entry>([
   ['serve-token', { kind: 'command', command: serveTokenCommand }],
   ['ingress', { kind: 'group', group: ingressGroup }],
   ['dispatch', { kind: 'group', group: dispatchGroup }],
+  ['sip', { kind: 'group', group: sipGroup }],
 ]);
 
 // Words people type for these commands, mapped to ours.
@@ -92,9 +94,13 @@ function runGroup(group: CommandGroup, argv: readonly string[], io: CliIo): Prom
     io.stdout.write(groupHelp(group));
     return EXIT_OK;
   }
+  const subgroup = group.groups?.find((g) => g.name === `${group.name} ${sub}`);
+  if (subgroup !== undefined) return runGroup(subgroup, rest, io);
   const command = group.commands.find((c) => c.path === `${group.name} ${sub}`);
   if (command === undefined) {
-    const names = group.commands.map((c) => c.path.slice(group.name.length + 1));
+    const names = [...group.commands.map((c) => c.path), ...(group.groups ?? []).map((g) => g.name)].map((path) =>
+      path.slice(group.name.length + 1),
+    );
     const suggestion = closest(sub, names);
     return usage(
       io,
@@ -125,7 +131,7 @@ function groupHelp(group: CommandGroup): string {
     group.summary,
     '',
     'Commands:',
-    list(group.commands.map((c) => [c.path, c.summary])),
+    list(commandsOf(group).map((c) => [c.path, c.summary])),
     '',
     `Run '${PROGRAM} ${group.name} <command> --help' for the flags of each.`,
     '',
@@ -136,12 +142,12 @@ function topLevelHelp(): string {
   const rows: [string, string][] = [];
   for (const entry of ENTRIES.values()) {
     if (entry.kind === 'command') rows.push([entry.command.path, entry.command.summary]);
-    else for (const command of entry.group.commands) rows.push([command.path, command.summary]);
+    else for (const command of commandsOf(entry.group)) rows.push([command.path, command.summary]);
   }
   return [
     `Usage: ${PROGRAM} <command> [flags]`,
     '',
-    'Mint and verify LiveKit access tokens, and manage rooms on a LiveKit server.',
+    'Mint and verify LiveKit access tokens, and manage rooms and SIP calls on a LiveKit server.',
     '',
     'Commands:',
     list(rows),
@@ -163,6 +169,7 @@ function topLevelHelp(): string {
     `  $ ${PROGRAM} rooms list --url ws://localhost:7880`,
     `  $ ${PROGRAM} participants list demo --json`,
     `  $ ${PROGRAM} serve-token --room demo --cors http://localhost:3000`,
+    `  $ ${PROGRAM} sip call ST_abc123 +15550199 demo --wait`,
     '',
     `Run '${PROGRAM} <command> --help' for the flags of each command.`,
     '',

@@ -3,6 +3,7 @@
 // deadline rule. Service clients are thin typed wrappers over these tables, and the conformance
 // tests are generated from them.
 import type { CallGrants } from './auth.js';
+import type { RpcErrorContext, ServerError } from './errors.js';
 import type { MessageTypeLike } from './message-init.js';
 import type { ResponseType, RpcMethod } from './twirp-client.js';
 
@@ -36,7 +37,30 @@ export interface MethodSpec<I extends object, O> {
    * the server holds open on purpose (an RPC's answer window, a phone ringing).
    */
   timeoutMs?(request: NoInfer<I>, clientTimeoutMs: number): number;
+  /**
+   * A more specific error for some of the server's error answers (a failed SIP call becomes a
+   * `SipCallError`); `undefined` keeps the plain {@link ServerError}.
+   */
+  readonly serverError?: ServerErrorHook;
 }
+
+/**
+ * Builds the error of a server's error answer from its parts, or returns `undefined` for the
+ * plain {@link ServerError}.
+ *
+ * @example
+ * ```ts
+ * const serverError: ServerErrorHook = (code, status, msg, meta, context) =>
+ *   meta['sip_status_code'] === undefined ? undefined : new SipCallError(code, status, msg, meta, context);
+ * ```
+ */
+export type ServerErrorHook = (
+  code: string,
+  status: number,
+  msg: string,
+  meta: Readonly<Record<string, string>>,
+  context: RpcErrorContext,
+) => ServerError | undefined;
 
 /**
  * A method of a declared service: its spec plus where it lives.
@@ -55,6 +79,7 @@ interface AnyMethodSpec {
   readonly idempotent: boolean;
   grants(request: never): CallGrants;
   timeoutMs?(request: never, clientTimeoutMs: number): number;
+  readonly serverError?: ServerErrorHook;
 }
 type SpecInput<S> = S extends { readonly input: MessageTypeLike<infer I> } ? I : never;
 type SpecOutput<S> = S extends { readonly output: ResponseType<infer O> } ? O : never;

@@ -18,7 +18,7 @@ import type { HttpResponse, HttpTransport } from './http.js';
 import { CLIENT_DEFAULTS, checkHeaders, checkRetries, checkTimeoutMs, MAX_TIMEOUT_MS, show } from './options.js';
 import type { ClientOptions, RequestOptions, RpcEncoding } from './options.js';
 import { sleep as defaultSleep } from '../internal/sleep.js';
-import type { ServiceMethod } from './service.js';
+import type { ServerErrorHook, ServiceMethod } from './service.js';
 import { backoffDelayMs, MAX_RETRY_AFTER_MS, parseRetryAfterMs, RETRYABLE_STATUSES } from './retry.js';
 
 /** A request message: any `@livekit/protocol` message class instance. */
@@ -47,6 +47,8 @@ export interface RpcMethod<O> {
    * are retried only when the request surely never reached the server.
    */
   readonly idempotent: boolean;
+  /** Builds a more specific error for some error answers; see {@link ServerErrorHook}. */
+  readonly serverError?: ServerErrorHook;
 }
 
 /**
@@ -285,7 +287,10 @@ export class TwirpClient {
           response.body,
           response.header('location'),
         );
-        error = new ServerError(parsed.code, response.status, parsed.msg, parsed.meta, context(attempt));
+        const errorContext = context(attempt);
+        error =
+          method.serverError?.(parsed.code, response.status, parsed.msg, parsed.meta, errorContext) ??
+          new ServerError(parsed.code, response.status, parsed.msg, parsed.meta, errorContext);
         retryable =
           method.idempotent &&
           (RETRYABLE_STATUSES.has(response.status) ||

@@ -26,3 +26,23 @@ export { IngressClient } from './ingress.js';
 export type { CreateIngressOptions, ListIngressOptions, UpdateIngressOptions } from './ingress.js';
 export { AgentDispatchClient } from './agent-dispatch.js';
 export type { CreateDispatchOptions } from './agent-dispatch.js';
+export { SipClient } from './sip.js';
+export type {
+  CreateSipDispatchRuleOptions,
+  CreateSipInboundTrunkOptions,
+  CreateSipOutboundTrunkOptions,
+  CreateSipParticipantOptions,
+  CreateSipTrunkOptions,
+  ListSipDispatchRuleOptions,
+  ListSipTrunkOptions,
+  SipDispatchRuleCallee,
+  SipDispatchRuleDirect,
+  SipDispatchRuleIndividual,
+  SipDispatchRuleUpdateOptions,
+  SipInboundTrunkUpdateOptions,
+  SipOutboundTrunkUpdateOptions,
+  TransferSipParticipantOptions,
+} from './sip.js';
+export { SipCallError, MethodNotOfferedError } from './telephony-errors.js';
+export { ConnectorClient } from './connector.js';
+export type { AcceptWhatsAppCallOptions, ConnectTwilioCallOptions, DialWhatsAppCallOptions } from './connector.js';

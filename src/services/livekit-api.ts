@@ -9,6 +9,8 @@ import { RoomServiceClient } from './room-service.js';
 import { EgressClient } from './egress.js';
 import { IngressClient } from './ingress.js';
 import { AgentDispatchClient } from './agent-dispatch.js';
+import { ConnectorClient } from './connector.js';
+import { SipClient } from './sip.js';
 import { sharedTransport } from './transport.js';
 
 /**
@@ -52,6 +54,8 @@ export class LiveKitAPI {
   readonly #egress: EgressClient;
   readonly #ingress: IngressClient;
   readonly #agentDispatch: AgentDispatchClient;
+  readonly #sip: SipClient;
+  readonly #connector: ConnectorClient;
 
   constructor(options: LiveKitAPIOptions = {}) {
     const who = 'LiveKitAPI';
@@ -72,6 +76,8 @@ export class LiveKitAPI {
     this.#egress = new EgressClient(transport);
     this.#ingress = new IngressClient(transport);
     this.#agentDispatch = new AgentDispatchClient(transport);
+    this.#sip = new SipClient(transport);
+    this.#connector = new ConnectorClient(transport);
   }
 
   /** Rooms, participants, data messages and RPC. */
@@ -92,5 +98,15 @@ export class LiveKitAPI {
   /** Explicit agent dispatch to rooms. */
   get agentDispatch(): AgentDispatchClient {
     return this.#agentDispatch;
+  }
+
+  /** SIP trunks, dispatch rules, phone calls and transfers. */
+  get sip(): SipClient {
+    return this.#sip;
+  }
+
+  /** WhatsApp and Twilio calls (LiveKit Cloud only). */
+  get connector(): ConnectorClient {
+    return this.#connector;
   }
 }

@@ -38,3 +38,6 @@ export type { EgressFilter, EgressStatusInput } from './egress/state.js';
 export type { IngressRequests } from './ingress/service.js';
 export type { TestServerIngress, TestServerIngressOptions } from './ingress/state.js';
 export type { AgentDispatchRequests, TestServerAgentDispatch } from './agent-dispatch/service.js';
+export type { SipServiceRequests, TestServerSip } from './sip/service.js';
+export type { SipCallScript } from './sip/state.js';
+export type { ConnectorServiceRequests } from './connector/service.js';

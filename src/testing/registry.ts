@@ -3,6 +3,8 @@
 // and state, plus one line in each list below.
 import type { RoomServiceRequests } from './rooms/service.js';
 import type { EgressRequests } from './egress/service.js';
+import type { SipServiceRequests } from './sip/service.js';
+import type { ConnectorServiceRequests } from './connector/service.js';
 import type { TestService } from './service.js';
 import type { IngressRequests } from './ingress/service.js';
 import type { AgentDispatchRequests } from './agent-dispatch/service.js';
@@ -23,7 +25,9 @@ type Qualified<Service extends string, Requests> = {
 export type TestServerRequests = Qualified<'RoomService', RoomServiceRequests> &
   Qualified<'Egress', EgressRequests> &
   Qualified<'Ingress', IngressRequests> &
-  Qualified<'AgentDispatchService', AgentDispatchRequests>;
+  Qualified<'AgentDispatchService', AgentDispatchRequests> &
+  Qualified<'SIP', SipServiceRequests> &
+  Qualified<'Connector', ConnectorServiceRequests>;
 
 /**
  * Any request message the test server decodes.
@@ -35,11 +39,6 @@ export type TestServerRequests = Qualified<'RoomService', RoomServiceRequests> &
  * ```
  */
 export type TestServerRequest = TestServerRequests[keyof TestServerRequests];
-
-/** Services a self-hosted livekit-server registers that the test server does not serve yet: they answer `unimplemented` after their grant check. */
-export const SELF_HOSTED_UNSERVED: Readonly<Record<string, (claims: { video?: Record<string, unknown>; sip?: Record<string, unknown> } | undefined) => boolean>> = {
-  SIP: (claims) => claims?.sip?.['admin'] === true || claims?.sip?.['call'] === true,
-};
 
 /** Services only LiveKit Cloud has: a self-hosted server answers them with a plain 404. */
 export const CLOUD_ONLY = new Set(['Connector', 'PhoneNumberService']);

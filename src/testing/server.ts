@@ -8,13 +8,15 @@ import { signHs256, verifyHs256 } from '../token/jwt.js';
 import { TokenVerificationError } from '../token/errors.js';
 import { EventBus, type TestServerEvent, type TestServerEventListener } from './events.js';
 import { FaultQueue, type TestServerFault } from './faults.js';
-import { CLOUD_ONLY, registry, SELF_HOSTED_UNSERVED, type TestServerRequest, type TestServerRequests } from './registry.js';
+import { CLOUD_ONLY, registry, type TestServerRequest, type TestServerRequests } from './registry.js';
 import { createRoomService, type PerformRpcHandler, type RoomServiceMethod, type RoomServiceRequests } from './rooms/service.js';
 import { RoomState, type SeedParticipant, type SeedRoom, type SeedTrack } from './rooms/state.js';
 import { createTestEgress, type TestServerEgress, type TestServerEgressOptions } from './egress/control.js';
 import { createIngressService } from './ingress/service.js';
 import { IngressStore, type TestServerIngress, type TestServerIngressOptions } from './ingress/state.js';
 import { createAgentDispatchService, type TestServerAgentDispatch } from './agent-dispatch/service.js';
+import { createSipService, type TestServerSip } from './sip/service.js';
+import { createConnectorService } from './connector/service.js';
 import {
   permissionDenied,
   type MessageClass,
@@ -76,6 +78,11 @@ export interface TestServerOptions {
   egress?: TestServerEgressOptions;
   /** How the Ingress service behaves: `notConnected`, `pageSize`, the RTMP and WHIP URLs. */
   ingress?: TestServerIngressOptions;
+  /**
+   * Behave as LiveKit Cloud: serve the Connector service too. Default `false`, as a
+   * self-hosted server, which answers Connector calls with a plain-text 404.
+   */
+  cloud?: boolean;
 }
 
 /**
@@ -274,6 +281,8 @@ export interface TestServer {
   readonly pendingFaults: number;
   /** Replaces the PerformRpc handler; `undefined` restores the one from the options. */
   handlePerformRpc(handler: PerformRpcHandler | undefined): void;
+  /** SIP: script the next calls and transfers, read trunks and dispatch rules. */
+  readonly sip: TestServerSip;
   /**
    * Signs a token for this server (HS256, `iss` = the key, `exp` = now + `ttlSeconds`,
    * default 600), with the claims given (`video`, `sip`, `sub`…).
@@ -330,9 +339,10 @@ type AuthResult =
 
 /**
  * Starts a LiveKit test server on 127.0.0.1 and resolves once it listens. It speaks the
- * RoomService and Egress Twirp APIs (JSON and protobuf) with real token checks, the grants each method
- * needs, and the server-side checks of a livekit-server; other services of a self-hosted
- * server answer `unimplemented`. Node.js only.
+ * RoomService, Egress, Ingress, AgentDispatchService and SIP Twirp APIs (JSON and protobuf)
+ * with real token checks, the grants each method needs, and the server-side checks of a
+ * livekit-server (SIP calls scripted with `lk.sip.nextCall`); the Cloud-only Connector answers
+ * a plain 404 unless `cloud` is set. Node.js only.
  *
  * @example
  * ```ts
@@ -391,7 +401,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const egress = createTestEgress(options.egress, now, events, (room, recording) => state.setActiveRecording(room, recording));
   const ingressStore = new IngressStore(options.ingress ?? {}, state, events, now);
   const agentDispatchService = createAgentDispatchService(events);
-  const services = registry([roomService, egress.service, createIngressService(ingressStore), agentDispatchService]);
+  const sip = createSipService(now);
+  const cloud = options.cloud === true;
+  let baseUrl = '';
+  const services = registry([
+    roomService,
+    egress.service,
+    createIngressService(ingressStore),
+    agentDispatchService,
+    sip.service,
+    ...(cloud ? [createConnectorService(() => baseUrl)] : []),
+  ]);
 
   const authenticate = (req: IncomingMessage, url: URL): AuthResult => {
     const header = req.headers.authorization;
@@ -499,7 +519,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         reply.text(404, '404 page not found');
         return;
       }
-      if (CLOUD_ONLY.has(route.service)) {
+      if (CLOUD_ONLY.has(route.service) && !services.has(route.service)) {
         reply.text(404, '404 page not found');
         return;
       }
@@ -507,22 +527,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       if (req.method !== 'POST') {
         throw new TestServerTwirpError('bad_route', `unsupported method "${req.method ?? ''}" (only POST is allowed)`, routeMeta);
       }
-      const unservedGrant = SELF_HOSTED_UNSERVED[route.service];
-      if (!services.has(route.service) && unservedGrant === undefined) {
-        throw new TestServerTwirpError('bad_route', `no handler for path "${url.pathname}"`, routeMeta);
-      }
-      if (services.has(route.service) && spec === undefined) {
+      if (spec === undefined) {
         throw new TestServerTwirpError('bad_route', `no handler for path "${url.pathname}"`, routeMeta);
       }
       if (encoding === undefined) {
         throw new TestServerTwirpError('bad_route', `unexpected Content-Type: ${JSON.stringify(contentType ?? '')}`, routeMeta);
-      }
-      if (spec === undefined) {
-        if (unservedGrant === undefined || !unservedGrant(claims)) throw permissionDenied();
-        throw new TestServerTwirpError(
-          'unimplemented',
-          `livekit.${route.service}/${route.method} is not implemented by the test server`,
-        );
       }
       if (malformed || message === undefined) {
         throw new TestServerTwirpError('malformed', `the ${encoding} request could not be decoded`);
@@ -560,7 +569,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     });
   });
   const address = server.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${address.port}`;
+  baseUrl = `http://127.0.0.1:${address.port}`;
 
   const seed: TestServerSeeder = {
     room: (init) => {
@@ -635,6 +644,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     handlePerformRpc: (handler) => {
       performRpc = handler ?? options.performRpc ?? echoPayload;
     },
+    sip: sip.control,
     token: (claims, tokenOptions = {}) => {
       const apiKey = tokenOptions.apiKey ?? firstKey;
       const secret = keys.get(apiKey);

@@ -55,6 +55,8 @@ describe('livekit-server-api', () => {
   const COMMANDS = [
     'token', 'verify', 'rooms list', 'rooms create', 'rooms delete', 'rooms update-metadata', 'participants list',
     'participants get', 'participants remove', 'participants mute', 'participants update', 'send-data',
+    'sip trunks list', 'sip trunks create', 'sip trunks delete', 'sip rules list', 'sip rules create', 'sip rules delete',
+    'sip call', 'sip transfer',
   ];
   for (const command of COMMANDS) {
     it(`documents '${command}' in --help: usage, flags, examples, within 80 columns`, async () => {

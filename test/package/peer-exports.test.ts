@@ -2,7 +2,6 @@
 // built package, in both module systems) and types (read from the peer's declarations and
 // checked against ours by the compiler's view of our root).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,19 +10,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
-
-/** Names that arrive with a later issue; each entry says which. Empty once all have landed. */
-const PENDING: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.entries({
-    'issue 9 (sip)': [
-      'SipClient', 'SipCallError', 'CreateSipDispatchRuleOptions', 'CreateSipInboundTrunkOptions', 'CreateSipOutboundTrunkOptions',
-      'CreateSipParticipantOptions', 'CreateSipTrunkOptions', 'ListSipDispatchRuleOptions', 'ListSipTrunkOptions', 'SipDispatchRuleCallee',
-      'SipDispatchRuleDirect', 'SipDispatchRuleIndividual', 'SipDispatchRuleUpdateOptions', 'SipInboundTrunkUpdateOptions',
-      'SipOutboundTrunkUpdateOptions', 'TransferSipParticipantOptions',
-    ],
-    'issue 9 (connector)': ['ConnectorClient', 'AcceptWhatsAppCallOptions', 'ConnectTwilioCallOptions', 'DialWhatsAppCallOptions'],
-  }).flatMap(([issue, names]) => names.map((name) => [name, issue])),
-);
 
 function runtimeKeys(specifier: string, kind: 'esm' | 'cjs'): string[] {
   const code =
@@ -55,20 +41,14 @@ describe('the export list of livekit-server-sdk 2.19.2', () => {
 
   it.each(['esm', 'cjs'] as const)('has every runtime name of the peer in our built root (%s)', (kind) => {
     const values = new Set(runtimeKeys('livekit-server-api', kind));
-    const missing = runtimeKeys('livekit-server-sdk', kind).filter((name) => !values.has(name) && PENDING[name] === undefined);
+    const missing = runtimeKeys('livekit-server-sdk', kind).filter((name) => !values.has(name));
     expect(missing).toEqual([]);
   });
 
   it('has every type and value name of the peer in our declarations', () => {
     const peer = declaredExports(peerDeclarations);
     expect(peer.length).toBeGreaterThan(90);
-    const missing = peer.filter((name) => !ours.has(name) && PENDING[name] === undefined);
+    const missing = peer.filter((name) => !ours.has(name));
     expect(missing).toEqual([]);
-  });
-
-  it('lists as pending only names we still lack', () => {
-    const landed = Object.keys(PENDING).filter((name) => ours.has(name));
-    expect(landed).toEqual([]);
-    expect(readFileSync(peerDeclarations, 'utf8')).toContain('SipCallError');
   });
 });

@@ -35,14 +35,9 @@ describe('routing', () => {
     expect(body['msg']).toBe('unsupported method "GET" (only POST is allowed)');
   });
 
-  it.each(['SIP.ListSIPInboundTrunk'])(
-    'answers unimplemented for %s, after checking its grant',
-    async (route) => {
-      expectTwirp(await call(lk, route, '{}', { token: null }), 'unauthenticated', 401);
-      const token = lk.token({ video: { roomRecord: true, ingressAdmin: true, roomAdmin: true }, sip: { admin: true } });
-      expectTwirp(await call(lk, route, '{}', { token }), 'unimplemented', 501);
-    },
-  );
+  it.each(['Egress.NoSuchMethod', 'SIP.CreateSIPTrunk'])('answers bad_route 404 to %s, a method the service does not have', async (route) => {
+    expectTwirp(await call(lk, route, '{}'), 'bad_route', 404);
+  });
 
   it.each(['Connector.DialWhatsAppCall', 'PhoneNumberService.ListPhoneNumbers'])(
     'answers a plain-text 404 for the Cloud-only %s, as a self-hosted server',
