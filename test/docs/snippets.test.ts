@@ -26,6 +26,7 @@ declare const apiSecret: string;
 declare const token: string;
 declare const oldSecret: string;
 declare const newSecret: string;
+declare const rtmpUrl: string;
 declare const receiver: import('livekit-server-api').WebhookReceiver;
 declare const handler: import('livekit-server-api/token').TokenHandler;
 /** The reader's own authentication. */

@@ -193,11 +193,22 @@ export const checks = [
       await api.egress.stopEgress(started.egressId);
     },
   },
-  // ── The other service clients go here ────────────────────────────────────────────────
-  // One entry each (uses: ['root']), one call against the same test server, reached through
-  // need() so that a client missing from the package fails here: EgressClient (e.g.
-  // listEgress), SipClient (listSipInboundTrunk); and LiveKitAPI's matching property
-  // (api.egress, api.sip) checked as the AgentDispatchClient entry does.
+  {
+    name: 'SipClient: an inbound trunk created through LiveKitAPI is listed and deleted',
+    uses: ['root'],
+    async run({ root, server }) {
+      const api = new (need(root, 'LiveKitAPI'))({ host: server.url, apiKey: server.apiKey, secret: server.apiSecret });
+      expect(api.sip instanceof need(root, 'SipClient'), 'LiveKitAPI.sip is no SipClient');
+      const number = `+1555${Math.floor(Math.random() * 1e7).toString().padStart(7, '0')}`;
+      const trunk = await api.sip.createSipInboundTrunk('smoke', [number]);
+      expect(typeof trunk.sipTrunkId === 'string' && trunk.sipTrunkId.startsWith('ST_'), `createSipInboundTrunk returned ${trunk.sipTrunkId}`);
+      const listed = await api.sip.listSipInboundTrunk();
+      expect(listed.some((t) => t.sipTrunkId === trunk.sipTrunkId), `listSipInboundTrunk found ${listed.length} trunks`);
+      await api.sip.deleteSipTrunk(trunk.sipTrunkId);
+    },
+  },
+  // A new service client gets one entry here: one call against the same test server, reached
+  // through need() so that a client missing from the package fails by name.
 ];
 
 /**
