@@ -23,13 +23,13 @@ import {
 } from '@livekit/protocol';
 import type { AudioMixing, DirectFileOutput, EncodingOptionsPreset, WebhookConfig } from '@livekit/protocol';
 import type { CallGrants } from '../rpc/auth.js';
-import { ServerError } from '../rpc/errors.js';
 import type { MessageInit } from '../rpc/message-init.js';
 import { show } from '../rpc/options.js';
 import type { ClientOptions, RequestOptions } from '../rpc/options.js';
 import { defineService, method } from '../rpc/service.js';
 import type { TwirpClient } from '../rpc/twirp-client.js';
 import { optionalNameList, optionalObject, requireName, requireString } from '../rpc/validate.js';
+import { pagesByToken } from './paging.js';
 import { transportFor } from './transport.js';
 
 // Every Egress method checks roomRecord and nothing else.
@@ -664,32 +664,14 @@ export class EgressClient {
     requestOptions?: RequestOptions,
   ): AsyncGenerator<EgressInfo, void, undefined> {
     const filter = listFilter(options);
-    const seen = new Set<string>();
-    let token = '';
-    do {
-      const page = await this.#rpc.invoke(
-        M.ListEgress,
-        token === '' ? filter : { ...filter, pageToken: { token } },
-        requestOptions,
-        'options',
-      );
-      const next = page.nextPageToken?.token ?? '';
-      // A server that hands back a token twice would keep this loop going for ever.
-      if (next !== '' && seen.has(next)) {
-        throw new ServerError('internal', 200, `the server repeated page token ${JSON.stringify(next.slice(0, 40))}`, {}, {
-          service: M.ListEgress.service,
-          method: M.ListEgress.method,
-        });
-      }
-      seen.add(next);
-      yield* page.items;
-      token = next;
-    } while (token !== '');
+    const fetchPage = (token: string | undefined) =>
+      this.#rpc.invoke(M.ListEgress, token === undefined ? filter : { ...filter, pageToken: { token } }, requestOptions, 'options');
+    yield* pagesByToken(fetchPage, M.ListEgress);
   }
 
   /**
    * Stops an egress; it ends once its outputs are finalised (status `EGRESS_ENDING`, then
-   * `EGRESS_COMPLETE`). An egress that already ended is a {@link ServerError} with code
+   * `EGRESS_COMPLETE`). An egress that already ended is a `ServerError` with code
    * `failed_precondition`.
    *
    * @example

@@ -12,13 +12,13 @@ import {
 } from '@livekit/protocol';
 import type { IngressAudioOptions, IngressVideoOptions } from '@livekit/protocol';
 import type { CallGrants } from '../rpc/auth.js';
-import { ServerError } from '../rpc/errors.js';
 import type { MessageInit } from '../rpc/message-init.js';
 import { show } from '../rpc/options.js';
 import type { ClientOptions, RequestOptions } from '../rpc/options.js';
 import { defineService, method } from '../rpc/service.js';
 import type { TwirpClient } from '../rpc/twirp-client.js';
 import { optionalObject, requireName, requireObject, requireString } from '../rpc/validate.js';
+import { pagesByToken } from './paging.js';
 import { transportFor } from './transport.js';
 
 // Every Ingress method needs `ingressAdmin`, and nothing else.
@@ -213,22 +213,9 @@ export class IngressClient {
    */
   async *iterateIngress(filter?: string | ListIngressOptions | null, requestOptions?: RequestOptions): AsyncGenerator<IngressInfo, void, undefined> {
     const first = listRequest(filter);
-    const seen = new Set<string>();
-    let token: string | undefined;
-    do {
-      const request = token === undefined ? first : { ...first, pageToken: { token } };
-      const response = await this.#rpc.invoke(M.ListIngress, request, requestOptions, 'options');
-      yield* response.items;
-      token = response.nextPageToken?.token || undefined;
-      if (token !== undefined) {
-        // A server that hands out a token twice would keep us here forever.
-        if (seen.has(token)) {
-          const msg = 'the server answered the same next_page_token twice';
-          throw new ServerError('internal', 200, msg, {}, { service: 'Ingress', method: 'ListIngress' });
-        }
-        seen.add(token);
-      }
-    } while (token !== undefined);
+    const fetchPage = (token: string | undefined) =>
+      this.#rpc.invoke(M.ListIngress, token === undefined ? first : { ...first, pageToken: { token } }, requestOptions, 'options');
+    yield* pagesByToken(fetchPage, M.ListIngress);
   }
 
   /**
