@@ -46,7 +46,7 @@ export type {
   SendDataOptions,
   UpdateParticipantOptions,
 } from './services/index.js';
-export { RpcError, ServerError, TwirpError, ConnectionError, RequestTimeoutError, RequestAbortedError } from './rpc/index.js';
+export { RpcError, ServerError, TwirpError, ConnectionError, RequestTimeoutError, RequestAbortedError, ResponseTooLargeError } from './rpc/index.js';
 export type { TwirpErrorCode, RpcErrorContext, ClientOptions, RequestOptions, RpcEncoding, FetchLike } from './rpc/index.js';
 
 // Webhooks

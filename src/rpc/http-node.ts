@@ -4,7 +4,8 @@
 // that this file never makes a bundler for an edge runtime look for node:http.
 import type * as NodeHttp from 'node:http';
 import type * as NodeHttps from 'node:https';
-import { mayHaveReachedServer, TransportFailure } from './http.js';
+import type * as NodeNet from 'node:net';
+import { concatBytes, DEFAULT_MAX_RESPONSE_BYTES, mayHaveReachedServer, parseContentLength, ResponseTooLarge, TransportFailure } from './http.js';
 import type { HttpResponse, HttpTransport } from './http.js';
 
 /**
@@ -22,6 +23,12 @@ export interface NodeHttpModules {
  * socket the other side is closing. The same figure undici uses.
  */
 const IDLE_SOCKET_TIMEOUT_MS = 4_000;
+/**
+ * Taken off a server's `Keep-Alive: timeout=N` hint, as undici does (its
+ * `keepAliveTimeoutThreshold`): the server's clock for that connection started when it sent
+ * the answer, ours when we read it, so using the hint as is races the server's close.
+ */
+const KEEP_ALIVE_HINT_MARGIN_MS = 1_000;
 
 const encoder = new TextEncoder();
 
@@ -30,65 +37,99 @@ export function nodeHttpTransport(modules: NodeHttpModules): HttpTransport {
   let httpAgent: NodeHttp.Agent | undefined;
   let httpsAgent: NodeHttps.Agent | undefined;
   let https: typeof NodeHttps | undefined;
+  // The idle timeout a server asked for on a socket's last answer, read when the agent pools it.
+  const hintedIdleMs = new WeakMap<object, number>();
 
   return (request) =>
     new Promise<HttpResponse>((resolve, reject) => {
       const { signal } = request;
+      const maxResponseBytes = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
       if (signal.aborted) {
         reject(signal.reason);
         return;
       }
       const secure = request.url.startsWith('https:');
       if (secure) https ??= modules.https();
-      const agent =
+      const pooled =
         secure && https !== undefined
-          ? (httpsAgent ??= new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS }))
-          : (httpAgent ??= new modules.http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS }));
+          ? (httpsAgent ??= honourKeepAliveHints(new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS }), hintedIdleMs))
+          : (httpAgent ??= honourKeepAliveHints(new modules.http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS }), hintedIdleMs));
+      // `agent: false` makes node:http open a connection for this one request.
+      const agent = request.freshConnection === true ? false : pooled;
       const headers: Record<string, string | number> = { ...request.headers };
       const body = typeof request.body === 'string' ? encoder.encode(request.body) : request.body;
       if (body !== undefined) headers['content-length'] = body.byteLength;
 
       let settled = false;
+      let answered = false;
       const settle = (action: () => void): void => {
         if (settled) return;
         settled = true;
         signal.removeEventListener('abort', onAbort);
         action();
       };
-      const fail = (err: unknown, reached: boolean): void =>
-        settle(() => reject(signal.aborted ? signal.reason : new TransportFailure(reached, err)));
+      const fail = (err: unknown, reached: boolean, stale = false): void =>
+        settle(() => reject(signal.aborted ? signal.reason : new TransportFailure(reached, err, stale)));
+      const tooLarge = (contentLength?: number): void => {
+        settle(() => reject(new ResponseTooLarge(maxResponseBytes, contentLength)));
+        // Dropping the connection is the only way to stop a server that keeps sending.
+        req.destroy();
+      };
 
-      const req = (secure && https !== undefined ? https : modules.http).request(
-        request.url,
-        { method: request.method, headers, agent },
-        (res) => {
-          const chunks: Uint8Array[] = [];
-          let length = 0;
-          res.on('data', (chunk: Uint8Array) => {
-            chunks.push(chunk);
-            length += chunk.byteLength;
-          });
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            const responseHeaders = res.headers;
-            settle(() =>
-              resolve({
-                status,
-                header: (name) => {
-                  const value = responseHeaders[name];
-                  return Array.isArray(value) ? value.join(', ') : value;
-                },
-                body: concat(chunks, length),
-              }),
-            );
-          });
-          res.on('error', (err) => fail(err, true));
-          res.on('close', () => {
-            if (!res.complete) fail(new Error('the connection closed before the answer was complete'), true);
-          });
-        },
+      let req: NodeHttp.ClientRequest;
+      try {
+        req = (secure && https !== undefined ? https : modules.http).request(
+          request.url,
+          { method: request.method, headers, agent },
+          (res) => {
+            answered = true;
+            const contentLength = parseContentLength(res.headers['content-length']);
+            if (contentLength !== undefined && contentLength > maxResponseBytes) {
+              tooLarge(contentLength);
+              return;
+            }
+            const hint = keepAliveHintMs(res.headers['keep-alive']);
+            if (hint !== undefined) hintedIdleMs.set(res.socket, hint);
+            const chunks: Uint8Array[] = [];
+            let length = 0;
+            res.on('data', (chunk: Uint8Array) => {
+              length += chunk.byteLength;
+              if (length > maxResponseBytes) {
+                chunks.length = 0;
+                tooLarge();
+                return;
+              }
+              chunks.push(chunk);
+            });
+            res.on('end', () => {
+              if (settled) return;
+              const status = res.statusCode ?? 0;
+              const responseHeaders = res.headers;
+              settle(() =>
+                resolve({
+                  status,
+                  header: (name) => {
+                    const value = responseHeaders[name];
+                    return Array.isArray(value) ? value.join(', ') : value;
+                  },
+                  body: concatBytes(chunks, length),
+                }),
+              );
+            });
+            res.on('error', (err) => fail(err, true));
+            res.on('close', () => {
+              if (!res.complete) fail(new Error('the connection closed before the answer was complete'), true);
+            });
+          },
+        );
+      } catch (err) {
+        // node:http checks header names and values as it builds the request: nothing was sent.
+        reject(new TransportFailure(false, err));
+        return;
+      }
+      req.on('error', (err) =>
+        fail(err, mayHaveReachedServer(err), !answered && req.reusedSocket && isConnectionDrop(err)),
       );
-      req.on('error', (err) => fail(err, mayHaveReachedServer(err)));
       const onAbort = (): void => {
         req.destroy();
       };
@@ -97,13 +138,38 @@ export function nodeHttpTransport(modules: NodeHttpModules): HttpTransport {
     });
 }
 
-function concat(chunks: Uint8Array[], length: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+/**
+ * Makes `agent` keep a pooled socket no longer than the server's last `Keep-Alive: timeout=`
+ * hint minus {@link KEEP_ALIVE_HINT_MARGIN_MS}, and not at all when that leaves nothing.
+ * Node applies the hint itself, but to the second, which loses the race to the server's close.
+ */
+function honourKeepAliveHints<A extends NodeHttp.Agent>(agent: A, hintedIdleMs: WeakMap<object, number>): A {
+  // Typed as returning void, but node:http reads its boolean: false destroys the socket.
+  const keepSocketAlive = agent.keepSocketAlive.bind(agent) as unknown as (socket: NodeNet.Socket) => boolean;
+  (agent as unknown as { keepSocketAlive: (socket: NodeNet.Socket) => boolean }).keepSocketAlive = (socket) => {
+    if (!keepSocketAlive(socket)) return false;
+    const hint = hintedIdleMs.get(socket);
+    if (hint === undefined) return true;
+    hintedIdleMs.delete(socket);
+    const idleMs = Math.min(IDLE_SOCKET_TIMEOUT_MS, hint - KEEP_ALIVE_HINT_MARGIN_MS);
+    if (idleMs <= 0) return false;
+    socket.setTimeout(idleMs);
+    return true;
+  };
+  return agent;
+}
+
+/** The `timeout=` of a `Keep-Alive` header, in milliseconds. */
+function keepAliveHintMs(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header.join(',') : header;
+  const match = value === undefined ? null : /(?:^|[,\s])timeout\s*=\s*(\d+)/i.exec(value);
+  return match === null ? undefined : Number(match[1]) * 1000;
+}
+
+// How a connection the server closed shows up when a request is written into it: a reset, a
+// broken pipe, or node:http's "socket hang up" (code ECONNRESET) when the FIN comes first.
+const CONNECTION_DROP_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+function isConnectionDrop(err: unknown): boolean {
+  return CONNECTION_DROP_CODES.has((err as { code?: unknown } | null)?.code as string);
 }

@@ -46,6 +46,7 @@ import {
   optionalString,
   optionalStringRecord,
   optionalUint32,
+  rejectRequestOptions,
   requireBoolean,
   requireName,
   requireString,
@@ -66,7 +67,7 @@ const M = {
   MutePublishedTrack: rpcMethod(SERVICE, 'MutePublishedTrack', MuteRoomTrackResponse, { idempotent: true }),
   UpdateParticipant: rpcMethod(SERVICE, 'UpdateParticipant', ParticipantInfo, { idempotent: true }),
   UpdateSubscriptions: rpcMethod(SERVICE, 'UpdateSubscriptions', UpdateSubscriptionsResponse, { idempotent: true }),
-  SendData: rpcMethod(SERVICE, 'SendData', SendDataResponse, { idempotent: false }),
+  SendData: rpcMethod(SERVICE, 'SendData', SendDataResponse, { idempotent: false, replaySafe: true }),
   ForwardParticipant: rpcMethod(SERVICE, 'ForwardParticipant', ForwardParticipantResponse, { idempotent: false }),
   MoveParticipant: rpcMethod(SERVICE, 'MoveParticipant', MoveParticipantResponse, { idempotent: false }),
   PerformRpc: rpcMethod(SERVICE, 'PerformRpc', PerformRpcResponse, { idempotent: false }),
@@ -310,6 +311,7 @@ export class RoomServiceClient {
    * ```
    */
   async listRooms(names?: readonly string[] | null, requestOptions?: RequestOptions): Promise<Room[]> {
+    rejectRequestOptions(names, 'RoomService.ListRooms: names', 'listRooms(undefined, { retries: 0 })');
     const list = optionalNameList(names, 'RoomService.ListRooms: names');
     const request = new ListRoomsRequest(list === undefined ? undefined : { names: [...list] });
     const response = await this.#rpc.call(M.ListRooms, request, ROOM_LIST, requestOptions);
@@ -636,6 +638,7 @@ export class RoomServiceClient {
     if (kind !== DataPacket_Kind.RELIABLE && kind !== DataPacket_Kind.LOSSY) {
       throw new RangeError(`${what}: kind must be DataPacket_Kind.RELIABLE (0) or DataPacket_Kind.LOSSY (1), got ${show(kind)}`);
     }
+    rejectRequestOptions(options, `${what}: options`, 'sendData(room, data, kind, { topic }, { signal })');
     const request = new SendDataRequest({ room, data, kind });
     let nonce: Uint8Array | undefined;
     if (Array.isArray(options)) {
