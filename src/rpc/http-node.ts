@@ -4,7 +4,6 @@
 // that this file never makes a bundler for an edge runtime look for node:http.
 import type * as NodeHttp from 'node:http';
 import type * as NodeHttps from 'node:https';
-import type * as NodeNet from 'node:net';
 import { concatBytes, DEFAULT_MAX_RESPONSE_BYTES, mayHaveReachedServer, parseContentLength, ResponseTooLarge, TransportFailure } from './http.js';
 import type { HttpResponse, HttpTransport } from './http.js';
 
@@ -20,16 +19,10 @@ export interface NodeHttpModules {
 /**
  * Idle keep-alive sockets are closed after this long: below the 5 s keep-alive timeout of a
  * Node server and the 60 s of common load balancers, so the client does not write into a
- * socket the other side is closing. The same figure undici uses.
+ * socket the other side is closing. The same figure undici uses. A shorter
+ * `Keep-Alive: timeout=N` hint from the server wins: node:http keeps the socket N - 1 s.
  */
 const IDLE_SOCKET_TIMEOUT_MS = 4_000;
-/**
- * Taken off a server's `Keep-Alive: timeout=N` hint, as undici does (its
- * `keepAliveTimeoutThreshold`): the server's clock for that connection started when it sent
- * the answer, ours when we read it, so using the hint as is races the server's close.
- */
-const KEEP_ALIVE_HINT_MARGIN_MS = 1_000;
-
 const encoder = new TextEncoder();
 
 /** A transport on node:http / node:https, with one keep-alive agent per protocol. */
@@ -37,8 +30,6 @@ export function nodeHttpTransport(modules: NodeHttpModules): HttpTransport {
   let httpAgent: NodeHttp.Agent | undefined;
   let httpsAgent: NodeHttps.Agent | undefined;
   let https: typeof NodeHttps | undefined;
-  // The idle timeout a server asked for on a socket's last answer, read when the agent pools it.
-  const hintedIdleMs = new WeakMap<object, number>();
 
   return (request) =>
     new Promise<HttpResponse>((resolve, reject) => {
@@ -52,8 +43,8 @@ export function nodeHttpTransport(modules: NodeHttpModules): HttpTransport {
       if (secure) https ??= modules.https();
       const pooled =
         secure && https !== undefined
-          ? (httpsAgent ??= honourKeepAliveHints(new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS }), hintedIdleMs))
-          : (httpAgent ??= honourKeepAliveHints(new modules.http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS }), hintedIdleMs));
+          ? (httpsAgent ??= new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS }))
+          : (httpAgent ??= new modules.http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS }));
       // `agent: false` makes node:http open a connection for this one request.
       const agent = request.freshConnection === true ? false : pooled;
       const headers: Record<string, string | number> = { ...request.headers };
@@ -88,8 +79,6 @@ export function nodeHttpTransport(modules: NodeHttpModules): HttpTransport {
               tooLarge(contentLength);
               return;
             }
-            const hint = keepAliveHintMs(res.headers['keep-alive']);
-            if (hint !== undefined) hintedIdleMs.set(res.socket, hint);
             const chunks: Uint8Array[] = [];
             let length = 0;
             res.on('data', (chunk: Uint8Array) => {
@@ -136,34 +125,6 @@ export function nodeHttpTransport(modules: NodeHttpModules): HttpTransport {
       signal.addEventListener('abort', onAbort, { once: true });
       req.end(body);
     });
-}
-
-/**
- * Makes `agent` keep a pooled socket no longer than the server's last `Keep-Alive: timeout=`
- * hint minus {@link KEEP_ALIVE_HINT_MARGIN_MS}, and not at all when that leaves nothing.
- * Node applies the hint itself, but to the second, which loses the race to the server's close.
- */
-function honourKeepAliveHints<A extends NodeHttp.Agent>(agent: A, hintedIdleMs: WeakMap<object, number>): A {
-  // Typed as returning void, but node:http reads its boolean: false destroys the socket.
-  const keepSocketAlive = agent.keepSocketAlive.bind(agent) as unknown as (socket: NodeNet.Socket) => boolean;
-  (agent as unknown as { keepSocketAlive: (socket: NodeNet.Socket) => boolean }).keepSocketAlive = (socket) => {
-    if (!keepSocketAlive(socket)) return false;
-    const hint = hintedIdleMs.get(socket);
-    if (hint === undefined) return true;
-    hintedIdleMs.delete(socket);
-    const idleMs = Math.min(IDLE_SOCKET_TIMEOUT_MS, hint - KEEP_ALIVE_HINT_MARGIN_MS);
-    if (idleMs <= 0) return false;
-    socket.setTimeout(idleMs);
-    return true;
-  };
-  return agent;
-}
-
-/** The `timeout=` of a `Keep-Alive` header, in milliseconds. */
-function keepAliveHintMs(header: string | string[] | undefined): number | undefined {
-  const value = Array.isArray(header) ? header.join(',') : header;
-  const match = value === undefined ? null : /(?:^|[,\s])timeout\s*=\s*(\d+)/i.exec(value);
-  return match === null ? undefined : Number(match[1]) * 1000;
 }
 
 // How a connection the server closed shows up when a request is written into it: a reset, a
