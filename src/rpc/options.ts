@@ -198,5 +198,5 @@ export function checkHeaders(value: unknown, name: string): Record<string, strin
 
 /** A short, secret-free description of a value for error messages: strings are not shown. */
 export function show(value: unknown): string {
-  return formatValue(value, { hideStrings: true });
+  return formatValue(value);
 }

@@ -403,17 +403,16 @@ export function checkAttributes(attributes: Readonly<Record<string, string>>): R
 }
 
 /**
- * A short description of a value for error messages, never the whole value. Strings are
- * shown quoted and cut at 40 characters, unless `hideStrings`: for values that may be a
- * secret, a token or a URL with credentials, which only say whether they are empty.
+ * A short description of a value for error messages. Strings are described by their length,
+ * never shown: any string argument may be a secret or a token pasted into the wrong place
+ * (`verify(token, secret)`, `{ ttl: secret }`), and error messages end up in logs.
  */
-export function formatValue(value: unknown, { hideStrings = false }: { hideStrings?: boolean } = {}): string {
+export function formatValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   switch (typeof value) {
     case 'string':
-      if (hideStrings) return value === '' ? 'an empty string' : 'a string';
-      return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+      return value === '' ? 'an empty string' : `a string of ${value.length} character${value.length === 1 ? '' : 's'}`;
     case 'number':
     case 'boolean':
     case 'bigint':
