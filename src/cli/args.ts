@@ -1,6 +1,7 @@
 // A small flag parser made for this tool: long flags with `--name value` or `--name=value`,
 // `--no-name` for negatable booleans, repeatable flags, `--` to end flags, and errors that
 // say what to type instead (closest known flag, missing value). No dependency.
+import { closest } from '../internal/closest.js';
 import { UsageError } from './io.js';
 
 /** How a flag takes its value. `strings` may be given several times and collects them all. */
@@ -177,35 +178,6 @@ function unknownFlagMessage(flag: string, specs: readonly FlagSpec[], command: s
   ]);
   const suggestion = closest(flag.startsWith('--') ? flag : `-${flag}`, candidates);
   return `unknown flag ${flag} for '${command}'${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`;
-}
-
-/** The candidate closest to `word` (edit distance ≤ 2, or a prefix), if any. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(word, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 4))) return best;
-  const prefixed = candidates.filter((c) => c.startsWith(word) || (word.length > 3 && word.startsWith(c)));
-  return prefixed.length === 1 ? prefixed[0] : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
 }
 
 const HELP_WIDTH = 80;

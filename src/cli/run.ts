@@ -1,5 +1,5 @@
 // The `livekit-server-api` command line: finds the command in argv and runs it.
-import { closest } from './args.js';
+import { closest } from '../internal/closest.js';
 import { execute, type Command, type CommandGroup } from './command.js';
 import { EXIT_OK, EXIT_USAGE, PROGRAM, UsageError, writeLine, type CliIo } from './io.js';
 import { participantsGroup, roomsGroup, sendDataCommand } from './rooms.js';
