@@ -32,6 +32,7 @@ import {
   type TestServerEventListener,
 } from './state.js';
 import { TestServerTwirpError, type TwirpErrorCode } from './twirp.js';
+import { MAX_REMEMBERED_NONCES, recordedBody, RequestLog, requestLogLimits, type RequestLogOptions } from './request-log.js';
 import { WebhookDispatcher, type WebhookDelivery } from '../webhook/dispatcher.js';
 import type { WebhookFetch } from '../webhook/deliver.js';
 
@@ -79,6 +80,8 @@ export interface TestServerOptions {
   now?: () => number;
   /** Clock leeway for token `exp`/`nbf`, in seconds. Default 60, as a livekit-server. */
   leewaySeconds?: number;
+  /** How much of its traffic `lk.requests` keeps: the last 1000 requests, bodies cut at 64 KiB. */
+  requestLog?: RequestLogOptions;
 }
 
 /**
@@ -166,9 +169,11 @@ export interface RecordedRequest<Req = RoomServiceRequest> {
   readonly encoding: TestServerEncoding | undefined;
   /** Request headers, names in lower case. */
   readonly headers: Readonly<Record<string, string>>;
-  /** The raw body (empty when it was over the size limit). */
+  /** The raw body (empty when it was over the size limit; cut at `requestLog.maxBodyBytes`). */
   readonly body: Uint8Array;
-  /** The decoded request message, for a RoomService method whose body decoded. */
+  /** The size of the body received, in bytes; more than `body` holds when the log cut it. */
+  readonly bodyLength: number;
+  /** The decoded request message, for a RoomService method whose body decoded (not kept for a cut body). */
   readonly message: Req | undefined;
   /** The claims of a valid token; `undefined` without a token or with a rejected one. */
   readonly claims: TestServerClaims | undefined;
@@ -315,6 +320,7 @@ interface MutableRecord {
   encoding: TestServerEncoding | undefined;
   headers: Record<string, string>;
   body: Uint8Array;
+  bodyLength: number;
   message: RoomServiceRequest | undefined;
   claims: TestServerClaims | undefined;
   authError: string | undefined;
@@ -381,8 +387,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const webhooks = startWebhooks(options.webhooks, keys, firstKey, now);
   if (webhooks !== undefined) state.subscribe((event) => webhooks.send(event));
   const faults = new FaultQueue();
-  const requests: MutableRecord[] = [];
-  const dataLog: SendDataRequest[] = [];
+  const logLimits = requestLogLimits(options.requestLog);
+  const requests = new RequestLog<MutableRecord>(logLimits.maxRequests);
+  const dataLog = new RequestLog<SendDataRequest>(logLimits.maxRequests);
   const seenNonces = new Set<string>();
   const inFlight = new Set<AbortController>();
   let performRpc = options.performRpc ?? echoPayload;
@@ -393,6 +400,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       const key = `${request.room}\u0000${Buffer.from(request.nonce).toString('hex')}`;
       if (seenNonces.has(key)) return;
       seenNonces.add(key);
+      if (seenNonces.size > MAX_REMEMBERED_NONCES) seenNonces.delete(seenNonces.values().next().value as string);
     }
     dataLog.push(request.clone());
   };
@@ -464,8 +472,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       contentType,
       encoding,
       headers: flattenHeaders(req),
-      body: tooLarge ? new Uint8Array(0) : bytes,
-      message,
+      ...recordedBody(tooLarge ? new Uint8Array(0) : bytes, message, logLimits.maxBodyBytes),
       claims: auth.kind === 'verified' ? auth.claims : undefined,
       authError: auth.kind === 'rejected' ? auth.reason : undefined,
       timeoutMs,
@@ -619,10 +626,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     keys: Object.freeze(Object.fromEntries(keys)),
     seed,
     get requests() {
-      return requests.map(snapshot);
+      return requests.toArray().map(snapshot);
     },
     requestsFor<M extends RoomServiceMethod>(method: M) {
       return requests
+        .toArray()
         .filter((r) => r.service === 'RoomService' && r.method === method)
         .map((r) => snapshot(r) as RecordedRequest<RoomServiceRequests[M]>);
     },
@@ -630,7 +638,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     room: (name) => state.getRoom(name),
     participants: (room) => state.listParticipants(room),
     participant: (room, identity) => state.getParticipant(room, identity),
-    sentData: (room) => dataLog.filter((d) => room === undefined || d.room === room).map((d) => d.clone()),
+    sentData: (room) => dataLog.toArray().filter((d) => room === undefined || d.room === room).map((d) => d.clone()),
     events: () => state.events(),
     onEvent: (listener) => state.subscribe(listener),
     webhooks: {
@@ -658,8 +666,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     reset: () => {
       state.reset();
       faults.clear();
-      requests.length = 0;
-      dataLog.length = 0;
+      requests.clear();
+      dataLog.clear();
       seenNonces.clear();
       webhooks?.clearLog();
       performRpc = options.performRpc ?? echoPayload;
