@@ -18,7 +18,7 @@ import { RoomServiceClient } from '../services/room-service.js';
 import { ttlToSeconds } from '../token/ttl.js';
 import type { ParsedArgs } from './args.js';
 import { resolveKeys, resolveUrl, type ResolvedKeys } from './credentials.js';
-import { CommandFailure, UsageError, writeLine, type CliIo } from './io.js';
+import { CommandFailure, describeValue, UsageError, writeLine, type CliIo } from './io.js';
 import { enumName, formatDetails, formatTable, formatTime } from './table.js';
 import { parseAttributes, parseSources } from './values.js';
 
@@ -39,7 +39,7 @@ function connect(args: ParsedArgs, io: CliIo, command: string): Session {
   const retriesText = args.string('retries');
   if (retriesText !== undefined) {
     if (!/^\d+$/.test(retriesText.trim()) || Number(retriesText) > 10) {
-      throw new UsageError(`--retries takes a whole number from 0 to 10, got ${JSON.stringify(retriesText)}`, command);
+      throw new UsageError(`--retries takes a whole number from 0 to 10, got ${describeValue(retriesText)}`, command);
     }
     requestOptions.retries = Number(retriesText);
   }
@@ -100,7 +100,7 @@ function parseTimeoutMs(text: string, command: string): number {
     if (/^\d+(\.\d+)?\s*ms$/i.test(trimmed)) return Math.ceil(Number.parseFloat(trimmed)) || fail();
     return ttlToSeconds(trimmed) * 1000;
   } catch {
-    throw new UsageError(`--timeout ${JSON.stringify(text)} is not a duration; use seconds (30) or 500ms, 30s, 2m`, command);
+    throw new UsageError(`--timeout (${describeValue(text)}) is not a duration; use seconds (30) or 500ms, 30s, 2m`, command);
   }
 }
 
@@ -113,7 +113,7 @@ function required(args: ParsedArgs, index: number, flag: string, what: string, c
   const positional = args.positionals[index];
   const flagged = args.string(flag);
   if (positional !== undefined && flagged !== undefined && positional !== flagged) {
-    throw new UsageError(`the ${what} is given twice (${JSON.stringify(positional)} and --${flag} ${JSON.stringify(flagged)}); give it once`, command);
+    throw new UsageError(`the ${what} is given twice, as an argument and as --${flag}, with different values; give it once`, command);
   }
   const value = positional ?? flagged;
   if (value === undefined || value === '') {
@@ -267,7 +267,7 @@ export async function listRooms(args: ParsedArgs, io: CliIo): Promise<void> {
 function parseCount(text: string | undefined, flag: string, command: string, unit = ''): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text.trim()) || Number(text) > 0xffffffff) {
-    throw new UsageError(`--${flag} takes a whole number${unit} ≥ 0, got ${JSON.stringify(text)}`, command);
+    throw new UsageError(`--${flag} takes a whole number${unit} ≥ 0, got ${describeValue(text)}`, command);
   }
   return Number(text);
 }
@@ -278,7 +278,7 @@ function parseSeconds(text: string | undefined, flag: string, command: string): 
   try {
     return ttlToSeconds(text, `--${flag}`);
   } catch {
-    throw new UsageError(`--${flag} ${JSON.stringify(text)} is not a duration; use seconds (300) or 5m, 30s, 1h`, command);
+    throw new UsageError(`--${flag} (${describeValue(text)}) is not a duration; use seconds (300) or 5m, 30s, 1h`, command);
   }
 }
 
