@@ -9,4 +9,6 @@ export { signHs256, verifyHs256, constantTimeEqual } from './jwt.js';
 export { formatValue, videoGrantToClaims, VIDEO_GRANT_FIELD_TYPES, TRACK_SOURCES } from './grants.js';
 export { ttlToSeconds } from './ttl.js';
 export { resolveCredentials } from '../internal/env.js';
+export { closest } from '../internal/closest.js';
+export { toSecretMap } from './verifier.js';
 export { runtime } from '#runtime';
