@@ -1,4 +1,5 @@
-import { concatBytes, DEFAULT_MAX_RESPONSE_BYTES, mayHaveReachedServer, parseContentLength, ResponseTooLarge, TransportFailure } from './http.js';
+import { readAtMost } from '../internal/bytes.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, mayHaveReachedServer, parseContentLength, ResponseTooLarge, TransportFailure } from './http.js';
 import type { HttpResponse, HttpTransport } from './http.js';
 
 /**
@@ -62,20 +63,9 @@ async function readBody(response: Response, limit: number): Promise<Uint8Array> 
   const stream = response.body;
   // A test double's Response may carry no stream; its whole body is already in memory.
   if (stream === null) return new Uint8Array(0);
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.byteLength;
-    if (length > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new ResponseTooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  return concatBytes(chunks, length);
+  const body = await readAtMost(stream, limit);
+  if (body === undefined) throw new ResponseTooLarge(limit);
+  return body;
 }
 
 /** A transport over the global `fetch`, resolved at each call so that polyfills set later apply. */

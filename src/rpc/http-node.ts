@@ -4,7 +4,8 @@
 // that this file never makes a bundler for an edge runtime look for node:http.
 import type * as NodeHttp from 'node:http';
 import type * as NodeHttps from 'node:https';
-import { concatBytes, DEFAULT_MAX_RESPONSE_BYTES, mayHaveReachedServer, parseContentLength, ResponseTooLarge, TransportFailure } from './http.js';
+import { concatBytes } from '../internal/bytes.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, mayHaveReachedServer, parseContentLength, ResponseTooLarge, TransportFailure } from './http.js';
 import type { HttpResponse, HttpTransport } from './http.js';
 
 /**

@@ -128,15 +128,3 @@ export function describeFailure(err: unknown): string {
   if (err instanceof Error) return err.message.slice(0, 200);
   return String(err).slice(0, 200);
 }
-
-/** Joins the chunks of a body of `length` bytes (bounded by the caller's cap). */
-export function concatBytes(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}

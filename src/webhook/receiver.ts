@@ -1,6 +1,7 @@
 import { runtime } from '#runtime';
 import { resolveCredentials } from '../internal/env.js';
-import { concatBytes, parseContentLength } from '../rpc/http.js';
+import { readAtMost } from '../internal/bytes.js';
+import { parseContentLength } from '../rpc/http.js';
 import { TokenVerificationError, type TokenVerificationErrorCode } from '../token/errors.js';
 import { formatValue } from '../token/grants.js';
 import { constantTimeEqual } from '../token/jwt.js';
@@ -397,20 +398,9 @@ async function readBody(request: WebhookRequest, limit: number): Promise<Uint8Ar
     if (whole.byteLength > limit) throw bodyTooLarge(limit);
     return whole;
   }
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.byteLength;
-    if (length > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw bodyTooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  return concatBytes(chunks, length);
+  const body = await readAtMost(stream, limit);
+  if (body === undefined) throw bodyTooLarge(limit);
+  return body;
 }
 
 /** The body as bytes or text, exactly as received; refuses anything that is not raw. */
