@@ -93,6 +93,15 @@ export function nodeHttpTransport(modules: NodeHttpModules): HttpTransport {
             });
             res.on('end', () => {
               if (settled) return;
+              let body: Uint8Array;
+              try {
+                body = concatBytes(chunks, length);
+              } catch (err) {
+                // Only an allocation can fail here (a cap set beyond what one array holds): a
+                // throw in this listener would be uncaught and take the process down.
+                fail(err, true);
+                return;
+              }
               const status = res.statusCode ?? 0;
               const responseHeaders = res.headers;
               settle(() =>
@@ -102,7 +111,7 @@ export function nodeHttpTransport(modules: NodeHttpModules): HttpTransport {
                     const value = responseHeaders[name];
                     return Array.isArray(value) ? value.join(', ') : value;
                   },
-                  body: concatBytes(chunks, length),
+                  body,
                 }),
               );
             });

@@ -41,6 +41,12 @@ describe('verify', () => {
     });
   });
 
+  it('accepts a token pasted with its "Bearer " prefix', async () => {
+    const result = await cli(['verify', `Bearer ${joinToken()}`], { env: ENV });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ sub: 'alice' });
+  });
+
   it('checks what `token` minted with the dev keys, both falling back the same way', async () => {
     const minted = await cli(['token', '--room', 'demo', '--identity', 'alice']);
     const result = await cli(['verify', minted.stdout.trim()]);
