@@ -21,6 +21,21 @@ const mint = (specifier) =>
   `const at = new AccessToken${MINT_ARGS}; at.addGrant({ roomJoin: true, room: 'demo' });` +
   'const jwt = await at.toJwt(); if (jwt.split(".").length !== 3) throw new Error("no token");';
 
+// A cold token endpoint: import, build the handler, answer one Request with a token. Ours is
+// createTokenHandler; the peer's the same endpoint written by hand on its AccessToken.
+const ENDPOINT_REQUEST =
+  "new Request('https://app.example/api/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{\"room_name\":\"demo\"}' })";
+const oursServe =
+  "const { createTokenHandler } = await import('livekit-server-api/token');" +
+  "const handler = createTokenHandler({ authorize: (request, body) => ({ identity: 'alice', grant: { roomJoin: true, room: body.roomName ?? 'lobby' } })," +
+  " serverUrl: 'wss://x.example', apiKey: 'bench-key', apiSecret: 'bench-secret-0123456789abcdefghijklmnop' });" +
+  `const response = await handler(${ENDPOINT_REQUEST}); if (response.status !== 201) throw new Error('no token'); await response.text();`;
+const peerServe =
+  "const { AccessToken } = await import('livekit-server-sdk');" +
+  `const request = ${ENDPOINT_REQUEST}; const body = await request.json();` +
+  "const at = new AccessToken('bench-key', 'bench-secret-0123456789abcdefghijklmnop', { identity: 'alice' }); at.addGrant({ roomJoin: true, room: body.room_name ?? 'lobby' });" +
+  "const response = new Response(JSON.stringify({ server_url: 'wss://x.example', participant_token: await at.toJwt() }), { status: 201 }); await response.text();";
+
 // Each program is timed by the child itself and prints `<ms> <rss bytes>`.
 const CASES = {
   bare: '',
@@ -30,6 +45,9 @@ const CASES = {
   oursRootMint: mint('livekit-server-api'),
   oursTokenMint: mint('livekit-server-api/token'),
   peerMint: mint('livekit-server-sdk'),
+  oursHandler: "const { createTokenHandler } = await import('livekit-server-api/token'); if (typeof createTokenHandler !== 'function') throw new Error('no handler');",
+  oursServe,
+  peerServe,
 };
 
 function once(code) {
@@ -63,6 +81,8 @@ export async function run() {
     ['import livekit-server-api/token', 'oursToken', 'peer', '≤ 15 ms', ''],
     ['import root + first token', 'oursRootMint', 'peerMint', '', ''],
     ['import /token + first token', 'oursTokenMint', 'peerMint', '', ''],
+    ['import createTokenHandler from /token', 'oursHandler', 'peer', '≤ 15 ms', ''],
+    ['import + first token served by the endpoint', 'oursServe', 'peerServe', '', ''],
   ];
   for (const [metric, ours, peer, msTarget, mbTarget] of rows) {
     report({ section: 'import', metric: `${metric}, cold`, unit: 'ms', ours: ms(ours), peer: ms(peer), higherIsBetter: false, target: msTarget });

@@ -25,6 +25,29 @@ export async function opsPerSecond(fn, { durationMs = 1500, warmupMs = 300, batc
   return run(durationMs);
 }
 
+/**
+ * Ours vs the peer, as operations per second. The machine may be busy with other work,
+ * which moves every figure by ±50 % from one second to the next, and the peer's async
+ * signing (WebCrypto) most. So each round measures
+ * ours and the peer back to back (alternating which goes first) and takes their ratio; the
+ * round with the median ratio is reported: its figures are real measurements, and its ratio
+ * the typical one. BENCH_VERBOSE=1 prints every round.
+ */
+export async function compare(oursFn, peerFn, rounds = 11) {
+  const results = [];
+  for (let round = 0; round < rounds; round++) {
+    const pair = {};
+    for (const side of round % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours']) {
+      pair[side] = await opsPerSecond(side === 'ours' ? oursFn : peerFn, { durationMs: 300, warmupMs: 100 });
+    }
+    results.push(pair);
+  }
+  if (process.env.BENCH_VERBOSE) console.error(results);
+  const ratio = (pair) => pair.ours / pair.peer;
+  const typical = median(results.map(ratio));
+  return results.find((pair) => ratio(pair) === typical);
+}
+
 /** Median of a list of numbers. */
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);

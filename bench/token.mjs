@@ -6,32 +6,12 @@ import { Buffer } from 'node:buffer';
 import { hash } from 'node:crypto';
 import * as peer from 'livekit-server-sdk';
 import * as ours from '../dist/esm/index.js';
-import { median, opsPerSecond, report } from './lib.mjs';
+import { compare, report } from './lib.mjs';
 
 const KEY = 'bench-api-key';
 const SECRET = 'bench-api-secret-0123456789abcdefghijklmnopqrstuv';
 const OPTIONS = { identity: 'participant-42', name: 'Participant 42', ttl: '1h', metadata: '{"seat":42}' };
 const GRANT = { roomJoin: true, room: 'bench-room', canPublish: true, canSubscribe: true, canPublishData: true };
-
-// The machine may be busy with other work, which moves every figure by ±50 % from one
-// second to the next, and the peer's async signing (WebCrypto) most. So each round measures
-// ours and the peer back to back (alternating which goes first) and takes their ratio; the
-// round with the median ratio is reported: its figures are real measurements, and its ratio
-// the typical one. BENCH_VERBOSE=1 prints every round.
-async function compare(oursFn, peerFn, rounds = 11) {
-  const results = [];
-  for (let round = 0; round < rounds; round++) {
-    const pair = {};
-    for (const side of round % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours']) {
-      pair[side] = await opsPerSecond(side === 'ours' ? oursFn : peerFn, { durationMs: 300, warmupMs: 100 });
-    }
-    results.push(pair);
-  }
-  if (process.env.BENCH_VERBOSE) console.error(results);
-  const ratio = (pair) => pair.ours / pair.peer;
-  const typical = median(results.map(ratio));
-  return results.find((pair) => ratio(pair) === typical);
-}
 
 function oursMint() {
   const at = new ours.AccessToken(KEY, SECRET, OPTIONS);

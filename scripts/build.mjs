@@ -40,7 +40,7 @@ const formats = [
 const isExternal = (id) => !id.startsWith('.') && !isAbsolute(id) && !id.startsWith('#');
 
 // The modules the token file owns. Outside it they are reached through `#token` only.
-const TOKEN_OWNED = /[\\/]src[\\/](?:token[\\/]|errors\.ts$|internal[\\/](?:env|closest)\.ts$|internal[\\/]runtime[\\/])/;
+const TOKEN_OWNED = /[\\/]src[\\/](?:token[\\/]|errors\.ts$|internal[\\/](?:env|closest|ids)\.ts$|internal[\\/]runtime[\\/])/;
 
 const providers = { index: 'src/internal/runtime/node.ts', portable: 'src/internal/runtime/portable.ts' };
 

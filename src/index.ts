@@ -12,6 +12,24 @@ export {
   DEFAULT_MAX_TOKEN_LENGTH,
   DEFAULT_TTL_SECONDS,
   trackSourceName,
+  claimsToJwtPayload,
+  trackSourceToString,
+} from './token/index.js';
+
+// The standard token endpoint (livekit-client's TokenSource.endpoint)
+export { createTokenHandler, toNodeListener } from './token/index.js';
+export type {
+  TokenHandler,
+  TokenHandlerOptions,
+  TokenHandlerCors,
+  TokenPolicy,
+  TokenPolicyResult,
+  TokenRequest,
+  TokenRequestRoomConfig,
+  TokenRequestAgent,
+  NodeListener,
+  NodeRequestLike,
+  NodeResponseLike,
 } from './token/index.js';
 export type {
   AccessTokenOptions,
@@ -37,9 +55,10 @@ export type {
 } from './token/index.js';
 
 // Twirp transport and service clients
-export { RoomServiceClient } from './services/index.js';
+export { LiveKitAPI, RoomServiceClient } from './services/index.js';
 export type {
   CreateOptions,
+  LiveKitAPIOptions,
   ParticipantTrackList,
   PerformRpcOptions,
   RemoveParticipantOptions,
@@ -47,7 +66,7 @@ export type {
   UpdateParticipantOptions,
 } from './services/index.js';
 export { RpcError, ServerError, TwirpError, ConnectionError, RequestTimeoutError, RequestAbortedError, ResponseTooLargeError } from './rpc/index.js';
-export type { TwirpErrorCode, RpcErrorContext, ClientOptions, RequestOptions, RpcEncoding, FetchLike } from './rpc/index.js';
+export type { TwirpErrorCode, RpcErrorContext, ClientOptions, RequestOptions, RpcEncoding, FetchLike, MessageInit } from './rpc/index.js';
 
 // Webhooks
 export {

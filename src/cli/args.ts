@@ -28,11 +28,14 @@ export interface FlagSpec {
 /** What a command line means once parsed: flag values by name, and the rest in order. */
 export class ParsedArgs {
   readonly positionals: readonly string[];
+  /** The command's usage line from its help, e.g. `rooms create <name>`: what an error shows. */
+  readonly usage: string;
   readonly #values: ReadonlyMap<string, string | boolean | string[]>;
 
-  constructor(positionals: readonly string[], values: ReadonlyMap<string, string | boolean | string[]>) {
+  constructor(positionals: readonly string[], values: ReadonlyMap<string, string | boolean | string[]>, usage = '') {
     this.positionals = positionals;
     this.#values = values;
+    this.usage = usage;
   }
 
   /** Whether the flag was given at all (a negated boolean counts). */
@@ -72,7 +75,7 @@ const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
  * closest known one), a missing value, or a bad boolean. `command` names the command in
  * messages and in the help hint.
  */
-export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], command: string): ParsedArgs {
+export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], command: string, usage = command): ParsedArgs {
   const byName = new Map<string, FlagSpec>();
   for (const spec of specs) {
     byName.set(spec.name, spec);
@@ -157,7 +160,7 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], c
     }
     positionals.push(arg);
   }
-  return new ParsedArgs(positionals, values);
+  return new ParsedArgs(positionals, values, usage);
 }
 
 function parseBoolean(text: string, spec: FlagSpec, command: string): boolean {

@@ -37,7 +37,8 @@ export function commandHelp(command: Command): string {
  */
 export async function execute(command: Command, argv: readonly string[], io: CliIo): Promise<number> {
   try {
-    const args = parseArgs(argv, [...command.flags, HELP_FLAG], command.path);
+    const usage = (command.help.usage[0] ?? command.path).replace(/ \[flags\]$/, '');
+    const args = parseArgs(argv, [...command.flags, HELP_FLAG], command.path, usage);
     if (args.boolean('help') === true) {
       io.stdout.write(commandHelp(command));
       return EXIT_OK;

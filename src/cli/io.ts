@@ -24,6 +24,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Reads all of standard input, for arguments given as `-`. */
   readonly readStdin?: () => Promise<Uint8Array>;
+  /** Stops a long-running command (`serve-token`); without it, SIGINT or SIGTERM does. */
+  readonly signal?: AbortSignal;
   /** The package version, for `--version`. */
   readonly version?: () => string;
 }

@@ -11,134 +11,12 @@ import {
   type Room,
   type TrackInfo,
 } from '@livekit/protocol';
-import { LiveKitError } from '../errors.js';
-import { ConnectionError, RequestTimeoutError, ServerError } from '../rpc/errors.js';
-import type { RequestOptions } from '../rpc/options.js';
-import { RoomServiceClient } from '../services/room-service.js';
 import { ttlToSeconds } from '../token/ttl.js';
 import type { ParsedArgs } from './args.js';
-import { resolveKeys, resolveUrl, type ResolvedKeys } from './credentials.js';
 import { CommandFailure, describeValue, UsageError, writeLine, type CliIo } from './io.js';
+import { call, connect, printJson, required } from './session.js';
 import { enumName, formatDetails, formatTable, formatTime } from './table.js';
 import { parseAttributes, parseSources } from './values.js';
-
-/** A client for the server the flags name, and what to tell the user when a call fails. */
-interface Session {
-  readonly client: RoomServiceClient;
-  readonly url: string;
-  readonly keys: ResolvedKeys;
-  readonly requestOptions: RequestOptions;
-  readonly json: boolean;
-}
-
-function connect(args: ParsedArgs, io: CliIo, command: string): Session {
-  const url = resolveUrl(args, io, command);
-  const timeoutText = args.string('timeout');
-  const requestOptions: RequestOptions = {};
-  if (timeoutText !== undefined) requestOptions.timeoutMs = parseTimeoutMs(timeoutText, command);
-  const retriesText = args.string('retries');
-  if (retriesText !== undefined) {
-    if (!/^\d+$/.test(retriesText.trim()) || Number(retriesText) > 10) {
-      throw new UsageError(`--retries takes a whole number from 0 to 10, got ${describeValue(retriesText)}`, command);
-    }
-    requestOptions.retries = Number(retriesText);
-  }
-  const keys = resolveKeys(args, io, command);
-  let client: RoomServiceClient;
-  try {
-    client = new RoomServiceClient(url, keys.apiKey, keys.apiSecret);
-  } catch (error) {
-    throw asUsageError(error, command);
-  }
-  return { client, url, keys, requestOptions, json: args.boolean('json') === true };
-}
-
-/** Runs one call, turning its failure into what the command line shows. */
-async function call<T>(session: Session, command: string, work: (client: RoomServiceClient) => Promise<T>): Promise<T> {
-  try {
-    return await work(session.client);
-  } catch (error) {
-    throw describeFailure(error, session, command);
-  }
-}
-
-function describeFailure(error: unknown, session: Session, command: string): unknown {
-  if (error instanceof ServerError) {
-    const where = `${error.service}.${error.method}, HTTP ${error.status}`;
-    const hint =
-      error.code === 'unauthenticated' || error.code === 'permission_denied'
-        ? session.keys.source === 'dev'
-          ? `; signed with the development key "${session.keys.apiKey}": pass --api-key/--api-secret or set LIVEKIT_API_KEY/LIVEKIT_API_SECRET`
-          : `; check that API key "${session.keys.apiKey}" and its secret belong to ${session.url}`
-        : '';
-    return new CommandFailure(`${error.msg === '' ? '(no message)' : error.msg} (${where})${hint}`, error.code);
-  }
-  if (error instanceof RequestTimeoutError) {
-    return new CommandFailure(
-      `no answer from ${session.url} within ${error.timeoutMs} ms (${error.service}.${error.method}); pass a larger --timeout if the call is expected to be slow`,
-      error.code,
-    );
-  }
-  if (error instanceof ConnectionError) {
-    return new CommandFailure(`${error.message}; is a LiveKit server running at ${session.url}?`, error.code);
-  }
-  if (error instanceof LiveKitError) return new CommandFailure(error.message, error.code);
-  return asUsageError(error, command);
-}
-
-// The client checks arguments before sending anything; its TypeError/RangeError says what
-// to pass. Anything else is unexpected and goes up as it is.
-function asUsageError(error: unknown, command: string): unknown {
-  if (error instanceof TypeError || error instanceof RangeError) return new UsageError(error.message, command);
-  return error;
-}
-
-function parseTimeoutMs(text: string, command: string): number {
-  const trimmed = text.trim();
-  try {
-    if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000) || fail();
-    if (/^\d+(\.\d+)?\s*ms$/i.test(trimmed)) return Math.ceil(Number.parseFloat(trimmed)) || fail();
-    return ttlToSeconds(trimmed) * 1000;
-  } catch {
-    throw new UsageError(`--timeout (${describeValue(text)}) is not a duration; use seconds (30) or 500ms, 30s, 2m`, command);
-  }
-}
-
-function fail(): never {
-  throw new RangeError('zero');
-}
-
-/** The first positional argument, else the flag; a usage error naming both when neither is given. */
-function required(args: ParsedArgs, index: number, flag: string, what: string, command: string): string {
-  const positional = args.positionals[index];
-  const flagged = args.string(flag);
-  if (positional !== undefined && flagged !== undefined && positional !== flagged) {
-    throw new UsageError(`the ${what} is given twice, as an argument and as --${flag}, with different values; give it once`, command);
-  }
-  const value = positional ?? flagged;
-  if (value === undefined || value === '') {
-    throw new UsageError(`'${command}' needs the ${what}: ${usageOf(command)}`, command);
-  }
-  return value;
-}
-
-function usageOf(command: string): string {
-  switch (command) {
-    case 'rooms create':
-    case 'rooms delete':
-      return `${command} <name>`;
-    case 'rooms update-metadata':
-      return `${command} <room> <metadata>`;
-    case 'participants list':
-      return `${command} <room>`;
-    case 'participants mute':
-      return `${command} <room> <identity> <track-sid>`;
-    case 'send-data':
-      return `${command} <room> <data>`;
-    default:
-      return `${command} <room> <identity>`;
-  }
-}
 
 async function readArgument(value: string, io: CliIo, command: string): Promise<Uint8Array> {
   if (value !== '-') return new TextEncoder().encode(value);
@@ -146,9 +24,6 @@ async function readArgument(value: string, io: CliIo, command: string): Promise<
   return io.readStdin();
 }
 
-function printJson(io: CliIo, value: unknown): void {
-  writeLine(io.stdout, JSON.stringify(value, null, 2));
-}
 
 // JSON for scripts: protojson with every field present (camelCase, int64 as strings), so a
 // script can rely on `numParticipants` being there when it is 0. The room's TURN password is
@@ -243,7 +118,7 @@ function participantDetails(participant: ParticipantInfo): string {
 export async function listRooms(args: ParsedArgs, io: CliIo): Promise<void> {
   const session = connect(args, io, 'rooms list');
   const names = args.positionals.length === 0 ? undefined : args.positionals;
-  const rooms = await call(session, 'rooms list', (client) => client.listRooms(names, session.requestOptions));
+  const rooms = await call(session, 'rooms list', (api) => api.room.listRooms(names, session.requestOptions));
   if (session.json) return printJson(io, rooms.map(roomJson));
   if (rooms.length === 0) {
     writeLine(io.stderr, names === undefined ? 'No active rooms.' : `No active room named ${names.join(', ')}.`);
@@ -299,7 +174,7 @@ export async function createRoom(args: ParsedArgs, io: CliIo): Promise<void> {
     agents: args.strings('agent').length === 0 ? undefined : args.strings('agent').map((agentName) => ({ agentName })),
   };
   const session = connect(args, io, command);
-  const room = await call(session, command, (client) => client.createRoom(options, session.requestOptions));
+  const room = await call(session, command, (api) => api.room.createRoom(options, session.requestOptions));
   if (session.json) return printJson(io, roomJson(room));
   io.stdout.write(roomDetails(room));
 }
@@ -309,7 +184,7 @@ export async function deleteRoom(args: ParsedArgs, io: CliIo): Promise<void> {
   const command = 'rooms delete';
   const name = required(args, 0, 'name', 'room name', command);
   const session = connect(args, io, command);
-  await call(session, command, (client) => client.deleteRoom(name, session.requestOptions));
+  await call(session, command, (api) => api.room.deleteRoom(name, session.requestOptions));
   if (session.json) return printJson(io, {});
   writeLine(io.stdout, `Deleted room ${name}.`);
 }
@@ -321,7 +196,7 @@ export async function updateRoomMetadata(args: ParsedArgs, io: CliIo): Promise<v
   const text = required(args, 1, 'metadata', 'metadata', command);
   const metadata = new TextDecoder().decode(await readArgument(text, io, command));
   const session = connect(args, io, command);
-  const updated = await call(session, command, (client) => client.updateRoomMetadata(room, metadata, session.requestOptions));
+  const updated = await call(session, command, (api) => api.room.updateRoomMetadata(room, metadata, session.requestOptions));
   if (session.json) return printJson(io, roomJson(updated));
   io.stdout.write(roomDetails(updated));
 }
@@ -331,7 +206,7 @@ export async function listParticipants(args: ParsedArgs, io: CliIo): Promise<voi
   const command = 'participants list';
   const room = required(args, 0, 'room', 'room name', command);
   const session = connect(args, io, command);
-  const participants = await call(session, command, (client) => client.listParticipants(room, session.requestOptions));
+  const participants = await call(session, command, (api) => api.room.listParticipants(room, session.requestOptions));
   if (session.json) return printJson(io, participants.map(participantJson));
   if (participants.length === 0) {
     writeLine(io.stderr, `No participants in ${room}.`);
@@ -359,7 +234,7 @@ export async function getParticipant(args: ParsedArgs, io: CliIo): Promise<void>
   const room = required(args, 0, 'room', 'room name', command);
   const identity = required(args, 1, 'identity', 'participant identity', command);
   const session = connect(args, io, command);
-  const participant = await call(session, command, (client) => client.getParticipant(room, identity, session.requestOptions));
+  const participant = await call(session, command, (api) => api.room.getParticipant(room, identity, session.requestOptions));
   if (session.json) return printJson(io, participantJson(participant));
   io.stdout.write(participantDetails(participant));
 }
@@ -370,7 +245,7 @@ export async function removeParticipant(args: ParsedArgs, io: CliIo): Promise<vo
   const room = required(args, 0, 'room', 'room name', command);
   const identity = required(args, 1, 'identity', 'participant identity', command);
   const session = connect(args, io, command);
-  await call(session, command, (client) => client.removeParticipant(room, identity, undefined, session.requestOptions));
+  await call(session, command, (api) => api.room.removeParticipant(room, identity, undefined, session.requestOptions));
   if (session.json) return printJson(io, {});
   writeLine(io.stdout, `Removed ${identity} from ${room}.`);
 }
@@ -395,7 +270,7 @@ export async function muteTrack(args: ParsedArgs, io: CliIo): Promise<void> {
   const session = connect(args, io, command);
   let trackSid = sidText;
   if (source !== undefined) {
-    const participant = await call(session, command, (client) => client.getParticipant(room, identity, session.requestOptions));
+    const participant = await call(session, command, (api) => api.room.getParticipant(room, identity, session.requestOptions));
     const track = participant.tracks.find((t) => trackSourceName(t.source) === source);
     if (track === undefined) {
       const published = participant.tracks.map((t) => `${t.sid} (${trackSourceName(t.source)})`).join(', ');
@@ -407,7 +282,7 @@ export async function muteTrack(args: ParsedArgs, io: CliIo): Promise<void> {
     trackSid = track.sid;
   }
   const sid = trackSid as string;
-  const track = await call(session, command, (client) => client.mutePublishedTrack(room, identity, sid, muted, session.requestOptions));
+  const track = await call(session, command, (api) => api.room.mutePublishedTrack(room, identity, sid, muted, session.requestOptions));
   if (session.json) return printJson(io, track.toJson({ emitDefaultValues: true }));
   writeLine(io.stdout, `${muted ? 'Muted' : 'Unmuted'} ${trackSourceName(track.source)} track ${track.sid} of ${identity} in ${room}.`);
 }
@@ -446,13 +321,13 @@ export async function updateParticipant(args: ParsedArgs, io: CliIo): Promise<vo
   if (sources !== undefined || permissionChanges.length > 0) {
     // The server replaces permissions as a whole: start from the current ones so that only
     // the flags given change.
-    const current = await call(session, command, (client) => client.getParticipant(room, identity, session.requestOptions));
+    const current = await call(session, command, (api) => api.room.getParticipant(room, identity, session.requestOptions));
     permission = current.permission?.clone() ?? new ParticipantPermission();
     for (const [flag, field] of permissionChanges) permission[field] = args.boolean(flag) as boolean;
     if (sources !== undefined) permission.canPublishSources = sources.map((s) => SOURCE_VALUES[s] as TrackSource);
   }
-  const updated = await call(session, command, (client) =>
-    client.updateParticipant(room, identity, { name, metadata, attributes, permission }, session.requestOptions),
+  const updated = await call(session, command, (api) =>
+    api.room.updateParticipant(room, identity, { name, metadata, attributes, permission }, session.requestOptions),
   );
   if (session.json) return printJson(io, participantJson(updated));
   io.stdout.write(participantDetails(updated));
@@ -467,8 +342,8 @@ export async function sendData(args: ParsedArgs, io: CliIo): Promise<void> {
   const topic = args.string('topic');
   const kind = args.boolean('lossy') === true ? DataPacket_Kind.LOSSY : DataPacket_Kind.RELIABLE;
   const session = connect(args, io, command);
-  await call(session, command, (client) =>
-    client.sendData(room, data, kind, { destinationIdentities: to, topic }, session.requestOptions),
+  await call(session, command, (api) =>
+    api.room.sendData(room, data, kind, { destinationIdentities: to, topic }, session.requestOptions),
   );
   if (session.json) return printJson(io, {});
   const audience = to.length === 0 ? `everyone in ${room}` : `${to.join(', ')} in ${room}`;

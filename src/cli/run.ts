@@ -4,6 +4,7 @@ import { execute, type Command, type CommandGroup } from './command.js';
 import { shownFlag, shownWord } from './args.js';
 import { EXIT_OK, EXIT_USAGE, PROGRAM, redactingIo, secretsOf, UsageError, writeLine, type CliIo } from './io.js';
 import { participantsGroup, roomsGroup, sendDataCommand } from './rooms.js';
+import { serveTokenCommand } from './serve-token.js';
 import { tokenCommand, verifyCommand } from './token.js';
 
 type Entry = { readonly kind: 'command'; readonly command: Command } | { readonly kind: 'group'; readonly group: CommandGroup };
@@ -14,6 +15,7 @@ const ENTRIES: ReadonlyMap<string, Entry> = new Map<string, Entry>([
   ['rooms', { kind: 'group', group: roomsGroup }],
   ['participants', { kind: 'group', group: participantsGroup }],
   ['send-data', { kind: 'command', command: sendDataCommand }],
+  ['serve-token', { kind: 'command', command: serveTokenCommand }],
 ]);
 
 // Words people type for these commands, mapped to ours.
@@ -22,6 +24,8 @@ const ALIASES: ReadonlyMap<string, string> = new Map([
   ['room', 'rooms'],
   ['participant', 'participants'],
   ['senddata', 'send-data'],
+  ['serve', 'serve-token'],
+  ['token-server', 'serve-token'],
 ]);
 
 /**
@@ -152,6 +156,7 @@ function topLevelHelp(): string {
     `  $ ${PROGRAM} verify "$(${PROGRAM} token --room demo --identity alice)"`,
     `  $ ${PROGRAM} rooms list --url ws://localhost:7880`,
     `  $ ${PROGRAM} participants list demo --json`,
+    `  $ ${PROGRAM} serve-token --room demo --cors http://localhost:3000`,
     '',
     `Run '${PROGRAM} <command> --help' for the flags of each command.`,
     '',

@@ -1,7 +1,14 @@
-// "Did you mean …?": the known name nearest to a mistyped one, for the CLI's flags and the
-// token grants' field names alike.
-
-/** The candidate closest to `word` (edit distance ≤ 2, or a prefix), if any. */
+// "Did you mean …?": the closest known name to a mistyped one, for CLI flags, commands and
+// the fields of a request or grant given from JavaScript.
+/**
+ * The candidate closest to `word` (edit distance ≤ 2, or a quarter of its length; or the only
+ * candidate it is a prefix of), if any: what "did you mean …?" hints offer.
+ *
+ * @example
+ * ```ts
+ * closest('--rom', ['--room', '--identity']); // '--room'
+ * ```
+ */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
@@ -18,6 +25,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
 }
 
 function editDistance(a: string, b: string): number {
+  // Long inputs (a pasted value, not a typo) are not worth the quadratic cost.
+  if (a.length > 100 || b.length > 100) return a === b ? 0 : Infinity;
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];

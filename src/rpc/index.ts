@@ -11,3 +11,4 @@ export {
 export type { TwirpErrorCode, RpcErrorContext } from './errors.js';
 export type { FetchLike } from './http-fetch.js';
 export type { ClientOptions, RequestOptions, RpcEncoding } from './options.js';
+export type { MessageInit } from './message-init.js';

@@ -1,18 +1,7 @@
 // The Twirp client every service client shares: builds the request, sends it with retries and
 // region failover, reads the answer in either encoding, and turns every failure into one of
-// the typed errors of ./errors.ts. A service client is a list of methods on top of it:
-//
-//   const M = { ListEgress: rpcMethod('Egress', 'ListEgress', ListEgressResponse, { idempotent: true }) };
-//   export class EgressClient {
-//     readonly #rpc: TwirpClient;
-//     constructor(host: string, apiKey?: string, apiSecret?: string, options?: ClientOptions) {
-//       this.#rpc = new TwirpClient('EgressClient', host, apiKey, apiSecret, options);
-//     }
-//     async listEgress(options: ListEgressOptions = {}, requestOptions?: RequestOptions) {
-//       const request = new ListEgressRequest({ roomName: options.roomName ?? '' });
-//       return (await this.#rpc.call(M.ListEgress, request, { video: { roomRecord: true } }, requestOptions)).items;
-//     }
-//   }
+// the typed errors of ./errors.ts. A service is a table of methods (./service.ts) and its
+// client a list of thin wrappers that call `invoke` — see src/services/egress.ts.
 import { runtime } from '#runtime';
 import { resolveCredentials } from '../internal/env.js';
 import { SigningAuthorizer, StaticTokenAuthorizer } from './auth.js';
@@ -23,11 +12,13 @@ import { ConnectionError, RequestAbortedError, RequestTimeoutError, ResponseTooL
 import type { RpcErrorContext } from './errors.js';
 import { failoverDelayMs, isCloudHost, MIN_FAILOVER_TIMEOUT_MS, RegionDirectory } from './failover.js';
 import { fetchTransport } from './http-fetch.js';
+import { buildMessage } from './message-init.js';
 import { ResponseTooLarge, TransportFailure } from './http.js';
 import type { HttpRequest, HttpResponse, HttpTransport } from './http.js';
 import { CLIENT_DEFAULTS, checkByteCount, checkHeaders, checkRetries, checkTimeoutMs, MAX_TIMEOUT_MS, show } from './options.js';
 import type { ClientOptions, RequestOptions, RpcEncoding } from './options.js';
 import { sleep as defaultSleep } from '../internal/sleep.js';
+import type { ServiceMethod } from './service.js';
 import { backoffDelayMs, MAX_RETRY_AFTER_MS, parseRetryAfterMs, RETRYABLE_STATUSES } from './retry.js';
 
 /** A request message: any `@livekit/protocol` message class instance. */
@@ -223,6 +214,28 @@ export class TwirpClient {
   /** The default per-attempt timeout, in milliseconds. */
   get timeoutMs(): number {
     return this.#timeoutMs;
+  }
+
+  /**
+   * Calls a declared service method: builds the request from `init` (an instance or a plain
+   * object, checked against the message's fields; `arg` names it in error messages), signs it
+   * with the grants the method needs for that request, and applies the method's deadline rule
+   * when the caller sets no `timeoutMs`. Caller mistakes reject with TypeError / RangeError
+   * before any I/O.
+   */
+  async invoke<I extends object, O>(
+    method: ServiceMethod<I, O>,
+    init: unknown,
+    options?: RequestOptions,
+    arg = 'request',
+  ): Promise<O> {
+    const request = buildMessage(method.input, init, `${method.service}.${method.method}: ${arg}`);
+    let effective = options;
+    // Options that are not an object are left for call() to refuse.
+    if (method.timeoutMs !== undefined && (options === undefined || (typeof options === 'object' && options !== null && options.timeoutMs === undefined))) {
+      effective = { ...options, timeoutMs: method.timeoutMs(request, this.#timeoutMs) };
+    }
+    return this.call(method, request as I & RequestMessage, method.grants(request), effective);
   }
 
   /**

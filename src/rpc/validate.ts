@@ -90,3 +90,11 @@ export function rejectRequestOptions(value: unknown, what: string, example: stri
     `${what} got request options ({ ${found.join(', ')} }); pass request options last: ${example}`,
   );
 }
+
+/** An object (not null, not an array): an options argument. `example` shows what to pass. */
+export function requireObject<T>(value: T, what: string, example: string): NonNullable<T> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${what} must be an object, e.g. ${example}; got ${show(value)}`);
+  }
+  return value as NonNullable<T>;
+}

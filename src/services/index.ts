@@ -1,4 +1,6 @@
 // One client per LiveKit Twirp service.
+export { LiveKitAPI } from './livekit-api.js';
+export type { LiveKitAPIOptions } from './livekit-api.js';
 export { RoomServiceClient } from './room-service.js';
 export type {
   CreateOptions,

@@ -1,6 +1,11 @@
 // RoomService: rooms, participants, data messages and RPC on a LiveKit server. Drop-in for
 // livekit-server-sdk's RoomServiceClient: same method names, argument order and results, plus
 // per-call options as the last argument of every method, and performRpc.
+import type {
+  ParticipantPermission,
+  ParticipantTracks,
+  RoomAgentDispatch,
+  RoomEgress} from '@livekit/protocol';
 import {
   CreateRoomRequest,
   DataPacket_Kind,
@@ -17,14 +22,10 @@ import {
   MuteRoomTrackRequest,
   MuteRoomTrackResponse,
   ParticipantInfo,
-  ParticipantPermission,
-  ParticipantTracks,
   PerformRpcRequest,
   PerformRpcResponse,
   RemoveParticipantResponse,
   Room,
-  RoomAgentDispatch,
-  RoomEgress,
   RoomParticipantIdentity,
   SendDataRequest,
   SendDataResponse,
@@ -38,53 +39,84 @@ import { runtime } from '#runtime';
 import type { CallGrants } from '../rpc/auth.js';
 import { show } from '../rpc/options.js';
 import type { ClientOptions, RequestOptions } from '../rpc/options.js';
-import { rpcMethod, TwirpClient } from '../rpc/twirp-client.js';
+import type { MessageInit } from '../rpc/message-init.js';
+import { defineService, method } from '../rpc/service.js';
+import type { TwirpClient } from '../rpc/twirp-client.js';
 import {
-  optionalBoolean,
   optionalNameList,
   optionalObject,
-  optionalString,
-  optionalStringRecord,
-  optionalUint32,
   rejectRequestOptions,
   requireBoolean,
   requireName,
+  requireObject,
   requireString,
 } from '../rpc/validate.js';
+import { transportFor } from './transport.js';
 
-const SERVICE = 'RoomService';
-// Which calls are safe to repeat: reads, and writes that set a state. DeleteRoom and
-// RemoveParticipant answer not_found the second time; SendData, PerformRpc, Forward and Move
-// act again. Those are retried only when the request surely never reached the server.
-const M = {
-  CreateRoom: rpcMethod(SERVICE, 'CreateRoom', Room, { idempotent: true }),
-  ListRooms: rpcMethod(SERVICE, 'ListRooms', ListRoomsResponse, { idempotent: true }),
-  DeleteRoom: rpcMethod(SERVICE, 'DeleteRoom', DeleteRoomResponse, { idempotent: false }),
-  UpdateRoomMetadata: rpcMethod(SERVICE, 'UpdateRoomMetadata', Room, { idempotent: true }),
-  ListParticipants: rpcMethod(SERVICE, 'ListParticipants', ListParticipantsResponse, { idempotent: true }),
-  GetParticipant: rpcMethod(SERVICE, 'GetParticipant', ParticipantInfo, { idempotent: true }),
-  RemoveParticipant: rpcMethod(SERVICE, 'RemoveParticipant', RemoveParticipantResponse, { idempotent: false }),
-  MutePublishedTrack: rpcMethod(SERVICE, 'MutePublishedTrack', MuteRoomTrackResponse, { idempotent: true }),
-  UpdateParticipant: rpcMethod(SERVICE, 'UpdateParticipant', ParticipantInfo, { idempotent: true }),
-  UpdateSubscriptions: rpcMethod(SERVICE, 'UpdateSubscriptions', UpdateSubscriptionsResponse, { idempotent: true }),
-  SendData: rpcMethod(SERVICE, 'SendData', SendDataResponse, { idempotent: false, replaySafe: true }),
-  ForwardParticipant: rpcMethod(SERVICE, 'ForwardParticipant', ForwardParticipantResponse, { idempotent: false }),
-  MoveParticipant: rpcMethod(SERVICE, 'MoveParticipant', MoveParticipantResponse, { idempotent: false }),
-  PerformRpc: rpcMethod(SERVICE, 'PerformRpc', PerformRpcResponse, { idempotent: false }),
-} as const;
-
-// Exactly the grants CONTRACT.md lists per method, nothing more.
+// Exactly the grants the server checks per method, nothing more.
 const ROOM_CREATE: CallGrants = { video: { roomCreate: true } };
 const ROOM_LIST: CallGrants = { video: { roomList: true } };
-const roomAdmin = (room: string): CallGrants => ({ video: { roomAdmin: true, room } });
-const roomAdminWithDestination = (room: string, destinationRoom: string): CallGrants => ({
-  video: { roomAdmin: true, room, destinationRoom },
+const roomAdmin = (request: { room: string }): CallGrants => ({ video: { roomAdmin: true, room: request.room } });
+const roomAdminWithDestination = (request: { room: string; destinationRoom: string }): CallGrants => ({
+  video: { roomAdmin: true, room: request.room, destinationRoom: request.destinationRoom },
 });
 
 /** Time a participant has to answer a performRpc when the caller sets no `responseTimeoutMs`. */
 const ASSUMED_RPC_RESPONSE_TIMEOUT_MS = 15_000;
 /** How much longer than the participant's answer window a performRpc call waits by default. */
 const RPC_TIMEOUT_MARGIN_MS = 5_000;
+
+/**
+ * The RoomService methods. Which calls are safe to repeat: reads, and writes that set a state.
+ * DeleteRoom and RemoveParticipant answer not_found the second time; SendData, PerformRpc,
+ * Forward and Move act again. Those are retried only when the request surely never reached
+ * the server.
+ */
+export const ROOM_SERVICE = defineService('RoomService', {
+  CreateRoom: method({ input: CreateRoomRequest, output: Room, idempotent: true, grants: () => ROOM_CREATE }),
+  ListRooms: method({ input: ListRoomsRequest, output: ListRoomsResponse, idempotent: true, grants: () => ROOM_LIST }),
+  DeleteRoom: method({ input: DeleteRoomRequest, output: DeleteRoomResponse, idempotent: false, grants: () => ROOM_CREATE }),
+  UpdateRoomMetadata: method({ input: UpdateRoomMetadataRequest, output: Room, idempotent: true, grants: roomAdmin }),
+  ListParticipants: method({ input: ListParticipantsRequest, output: ListParticipantsResponse, idempotent: true, grants: roomAdmin }),
+  GetParticipant: method({ input: RoomParticipantIdentity, output: ParticipantInfo, idempotent: true, grants: roomAdmin }),
+  RemoveParticipant: method({
+    input: RoomParticipantIdentity,
+    output: RemoveParticipantResponse,
+    idempotent: false,
+    grants: roomAdmin,
+  }),
+  MutePublishedTrack: method({ input: MuteRoomTrackRequest, output: MuteRoomTrackResponse, idempotent: true, grants: roomAdmin }),
+  UpdateParticipant: method({ input: UpdateParticipantRequest, output: ParticipantInfo, idempotent: true, grants: roomAdmin }),
+  UpdateSubscriptions: method({
+    input: UpdateSubscriptionsRequest,
+    output: UpdateSubscriptionsResponse,
+    idempotent: true,
+    grants: roomAdmin,
+  }),
+  SendData: method({ input: SendDataRequest, output: SendDataResponse, idempotent: false, replaySafe: true, grants: roomAdmin }),
+  ForwardParticipant: method({
+    input: ForwardParticipantRequest,
+    output: ForwardParticipantResponse,
+    idempotent: false,
+    grants: roomAdminWithDestination,
+  }),
+  MoveParticipant: method({
+    input: MoveParticipantRequest,
+    output: MoveParticipantResponse,
+    idempotent: false,
+    grants: roomAdminWithDestination,
+  }),
+  PerformRpc: method({
+    input: PerformRpcRequest,
+    output: PerformRpcResponse,
+    idempotent: false,
+    grants: roomAdmin,
+    // The server holds the call open until the participant answers: wait at least that long.
+    timeoutMs: (request, clientTimeoutMs) =>
+      Math.max(clientTimeoutMs, (request.responseTimeoutMs || ASSUMED_RPC_RESPONSE_TIMEOUT_MS) + RPC_TIMEOUT_MARGIN_MS),
+  }),
+});
+const M = ROOM_SERVICE;
 
 /** The initialiser of a `@livekit/protocol` message: an instance or a plain object of its fields. */
 type Init<T extends abstract new (...args: never[]) => unknown> = NonNullable<ConstructorParameters<T>[0]>;
@@ -246,7 +278,7 @@ export class RoomServiceClient {
    * @param options - authentication and per-call defaults.
    */
   constructor(host: string, apiKey?: string, apiSecret?: string, options?: ClientOptions) {
-    this.#rpc = new TwirpClient('RoomServiceClient', host, apiKey, apiSecret, options);
+    this.#rpc = transportFor('RoomServiceClient', host, apiKey, apiSecret, options);
   }
 
   /**
@@ -259,46 +291,8 @@ export class RoomServiceClient {
    * ```
    */
   async createRoom(options: CreateOptions, requestOptions?: RequestOptions): Promise<Room> {
-    const what = 'RoomService.CreateRoom: options';
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-      throw new TypeError(`${what} must be an object with at least a room name, e.g. { name: 'standup' }; got ${show(options)}`);
-    }
-    const request = new CreateRoomRequest({ name: requireName(options.name, `${what}.name`) });
-    const roomPreset = optionalString(options.roomPreset, `${what}.roomPreset`);
-    if (roomPreset !== undefined) request.roomPreset = roomPreset;
-    const emptyTimeout = optionalUint32(options.emptyTimeout, `${what}.emptyTimeout`);
-    if (emptyTimeout !== undefined) request.emptyTimeout = emptyTimeout;
-    const departureTimeout = optionalUint32(options.departureTimeout, `${what}.departureTimeout`);
-    if (departureTimeout !== undefined) request.departureTimeout = departureTimeout;
-    const maxParticipants = optionalUint32(options.maxParticipants, `${what}.maxParticipants`);
-    if (maxParticipants !== undefined) request.maxParticipants = maxParticipants;
-    const nodeId = optionalString(options.nodeId, `${what}.nodeId`);
-    if (nodeId !== undefined) request.nodeId = nodeId;
-    const metadata = optionalString(options.metadata, `${what}.metadata`);
-    if (metadata !== undefined) request.metadata = metadata;
-    const tags = optionalStringRecord(options.tags, `${what}.tags`);
-    if (tags !== undefined) request.tags = { ...tags };
-    const egress = optionalObject(options.egress, `${what}.egress`);
-    if (egress !== undefined) request.egress = egress instanceof RoomEgress ? egress : new RoomEgress(egress);
-    const minPlayoutDelay = optionalUint32(options.minPlayoutDelay, `${what}.minPlayoutDelay`);
-    if (minPlayoutDelay !== undefined) request.minPlayoutDelay = minPlayoutDelay;
-    const maxPlayoutDelay = optionalUint32(options.maxPlayoutDelay, `${what}.maxPlayoutDelay`);
-    if (maxPlayoutDelay !== undefined) request.maxPlayoutDelay = maxPlayoutDelay;
-    const syncStreams = optionalBoolean(options.syncStreams, `${what}.syncStreams`);
-    if (syncStreams !== undefined) request.syncStreams = syncStreams;
-    const replayEnabled = optionalBoolean(options.replayEnabled, `${what}.replayEnabled`);
-    if (replayEnabled !== undefined) request.replayEnabled = replayEnabled;
-    if (options.agents !== undefined) {
-      if (!Array.isArray(options.agents)) {
-        throw new TypeError(`${what}.agents must be an array of RoomAgentDispatch, got ${show(options.agents)}`);
-      }
-      request.agents = options.agents.map((agent, index) => {
-        const init = optionalObject(agent, `${what}.agents[${index}]`);
-        if (init === undefined) throw new TypeError(`${what}.agents[${index}] must be an object, got ${show(agent)}`);
-        return init instanceof RoomAgentDispatch ? init : new RoomAgentDispatch(init);
-      });
-    }
-    return this.#rpc.call(M.CreateRoom, request, ROOM_CREATE, requestOptions);
+    requireName(requireObject(options, 'RoomService.CreateRoom: options', "{ name: 'standup' }").name, 'RoomService.CreateRoom: options.name');
+    return this.#rpc.invoke(M.CreateRoom, options, requestOptions, 'options');
   }
 
   /**
@@ -313,8 +307,7 @@ export class RoomServiceClient {
   async listRooms(names?: readonly string[] | null, requestOptions?: RequestOptions): Promise<Room[]> {
     rejectRequestOptions(names, 'RoomService.ListRooms: names', 'listRooms(undefined, { retries: 0 })');
     const list = optionalNameList(names, 'RoomService.ListRooms: names');
-    const request = new ListRoomsRequest(list === undefined ? undefined : { names: [...list] });
-    const response = await this.#rpc.call(M.ListRooms, request, ROOM_LIST, requestOptions);
+    const response = await this.#rpc.invoke(M.ListRooms, { names: list }, requestOptions);
     return response.rooms;
   }
 
@@ -328,8 +321,7 @@ export class RoomServiceClient {
    * ```
    */
   async deleteRoom(room: string, requestOptions?: RequestOptions): Promise<void> {
-    const request = new DeleteRoomRequest({ room: requireName(room, 'RoomService.DeleteRoom: room') });
-    await this.#rpc.call(M.DeleteRoom, request, ROOM_CREATE, requestOptions);
+    await this.#rpc.invoke(M.DeleteRoom, { room: requireName(room, 'RoomService.DeleteRoom: room') }, requestOptions);
   }
 
   /**
@@ -341,12 +333,9 @@ export class RoomServiceClient {
    * ```
    */
   async updateRoomMetadata(room: string, metadata: string, requestOptions?: RequestOptions): Promise<Room> {
-    requireName(room, 'RoomService.UpdateRoomMetadata: room');
-    const request = new UpdateRoomMetadataRequest({
-      room,
-      metadata: requireString(metadata, 'RoomService.UpdateRoomMetadata: metadata'),
-    });
-    return this.#rpc.call(M.UpdateRoomMetadata, request, roomAdmin(room), requestOptions);
+    const what = 'RoomService.UpdateRoomMetadata';
+    const request = { room: requireName(room, `${what}: room`), metadata: requireString(metadata, `${what}: metadata`) };
+    return this.#rpc.invoke(M.UpdateRoomMetadata, request, requestOptions);
   }
 
   /**
@@ -358,9 +347,8 @@ export class RoomServiceClient {
    * ```
    */
   async listParticipants(room: string, requestOptions?: RequestOptions): Promise<ParticipantInfo[]> {
-    const request = new ListParticipantsRequest({ room: requireName(room, 'RoomService.ListParticipants: room') });
-    const response = await this.#rpc.call(M.ListParticipants, request, roomAdmin(room), requestOptions);
-    return response.participants;
+    const request = { room: requireName(room, 'RoomService.ListParticipants: room') };
+    return (await this.#rpc.invoke(M.ListParticipants, request, requestOptions)).participants;
   }
 
   /**
@@ -373,11 +361,9 @@ export class RoomServiceClient {
    * ```
    */
   async getParticipant(room: string, identity: string, requestOptions?: RequestOptions): Promise<ParticipantInfo> {
-    const request = new RoomParticipantIdentity({
-      room: requireName(room, 'RoomService.GetParticipant: room'),
-      identity: requireName(identity, 'RoomService.GetParticipant: identity'),
-    });
-    return this.#rpc.call(M.GetParticipant, request, roomAdmin(room), requestOptions);
+    const what = 'RoomService.GetParticipant';
+    const request = { room: requireName(room, `${what}: room`), identity: requireName(identity, `${what}: identity`) };
+    return this.#rpc.invoke(M.GetParticipant, request, requestOptions);
   }
 
   /**
@@ -396,18 +382,12 @@ export class RoomServiceClient {
     requestOptions?: RequestOptions,
   ): Promise<void> {
     const what = 'RoomService.RemoveParticipant';
-    const request = new RoomParticipantIdentity({
-      room: requireName(room, `${what}: room`),
-      identity: requireName(identity, `${what}: identity`),
-    });
+    const request = { room: requireName(room, `${what}: room`), identity: requireName(identity, `${what}: identity`) };
     const revokeTokenTs = optionalObject(options, `${what}: options`)?.revokeTokenTs;
-    if (revokeTokenTs !== undefined) {
-      if (typeof revokeTokenTs !== 'bigint' || revokeTokenTs < 0n) {
-        throw new TypeError(`${what}: options.revokeTokenTs must be a non-negative bigint (Unix seconds), got ${show(revokeTokenTs)}`);
-      }
-      request.revokeTokenTs = revokeTokenTs;
+    if (revokeTokenTs !== undefined && (typeof revokeTokenTs !== 'bigint' || revokeTokenTs < 0n)) {
+      throw new TypeError(`${what}: options.revokeTokenTs must be a non-negative bigint (Unix seconds), got ${show(revokeTokenTs)}`);
     }
-    await this.#rpc.call(M.RemoveParticipant, request, roomAdmin(room), requestOptions);
+    await this.#rpc.invoke(M.RemoveParticipant, { ...request, revokeTokenTs }, requestOptions);
   }
 
   /**
@@ -425,8 +405,8 @@ export class RoomServiceClient {
     destinationRoom: string,
     requestOptions?: RequestOptions,
   ): Promise<void> {
-    const request = new ForwardParticipantRequest(checkMove('ForwardParticipant', room, identity, destinationRoom));
-    await this.#rpc.call(M.ForwardParticipant, request, roomAdminWithDestination(room, destinationRoom), requestOptions);
+    const request = checkMove('ForwardParticipant', room, identity, destinationRoom);
+    await this.#rpc.invoke(M.ForwardParticipant, request, requestOptions);
   }
 
   /**
@@ -444,8 +424,8 @@ export class RoomServiceClient {
     destinationRoom: string,
     requestOptions?: RequestOptions,
   ): Promise<void> {
-    const request = new MoveParticipantRequest(checkMove('MoveParticipant', room, identity, destinationRoom));
-    await this.#rpc.call(M.MoveParticipant, request, roomAdminWithDestination(room, destinationRoom), requestOptions);
+    const request = checkMove('MoveParticipant', room, identity, destinationRoom);
+    await this.#rpc.invoke(M.MoveParticipant, request, requestOptions);
   }
 
   /**
@@ -464,13 +444,13 @@ export class RoomServiceClient {
     requestOptions?: RequestOptions,
   ): Promise<TrackInfo> {
     const what = 'RoomService.MutePublishedTrack';
-    const request = new MuteRoomTrackRequest({
+    const request = {
       room: requireName(room, `${what}: room`),
       identity: requireName(identity, `${what}: identity`),
       trackSid: requireName(trackSid, `${what}: trackSid`),
       muted: requireBoolean(muted, `${what}: muted`),
-    });
-    const response = await this.#rpc.call(M.MutePublishedTrack, request, roomAdmin(room), requestOptions);
+    };
+    const response = await this.#rpc.invoke(M.MutePublishedTrack, request, requestOptions);
     return response.track ?? new TrackInfo();
   }
 
@@ -532,19 +512,9 @@ export class RoomServiceClient {
       };
       requestOptions = rest[2];
     }
-    const request = new UpdateParticipantRequest({ room, identity });
-    const metadata = optionalString(update.metadata, `${what}: metadata`);
-    if (metadata !== undefined) request.metadata = metadata;
-    const name = optionalString(update.name, `${what}: name`);
-    if (name !== undefined) request.name = name;
-    const attributes = optionalStringRecord(update.attributes, `${what}: attributes`);
-    if (attributes !== undefined) request.attributes = { ...attributes };
-    const permission = optionalObject(update.permission ?? undefined, `${what}: permission`);
-    if (permission !== undefined) {
-      request.permission =
-        permission instanceof ParticipantPermission ? permission : new ParticipantPermission(permission);
-    }
-    return this.#rpc.call(M.UpdateParticipant, request, roomAdmin(room), requestOptions as RequestOptions | undefined);
+    const { metadata, name, attributes, permission } = update;
+    const request = { room, identity, metadata, name, attributes, permission };
+    return this.#rpc.invoke(M.UpdateParticipant, request, requestOptions as RequestOptions | undefined, 'update');
   }
 
   /**
@@ -566,27 +536,24 @@ export class RoomServiceClient {
     requestOptions?: RequestOptions,
   ): Promise<void> {
     const what = 'RoomService.UpdateSubscriptions';
-    const request = new UpdateSubscriptionsRequest({
-      room: requireName(room, `${what}: room`),
-      identity: requireName(identity, `${what}: identity`),
-      trackSids: [...(optionalNameList(trackSids, `${what}: trackSids`) ?? [])],
-      subscribe: requireBoolean(subscribe, `${what}: subscribe`),
-    });
+    requireName(room, `${what}: room`);
+    requireName(identity, `${what}: identity`);
+    optionalNameList(trackSids, `${what}: trackSids`);
+    requireBoolean(subscribe, `${what}: subscribe`);
     if (participantTracks !== undefined) {
       if (!Array.isArray(participantTracks)) {
         throw new TypeError(
           `${what}: participantTracks must be an array of { participantSid, trackSids } (pass undefined before the request options), got ${show(participantTracks)}`,
         );
       }
-      request.participantTracks = participantTracks.map((entry: ParticipantTrackList, index) => {
-        const init = optionalObject(entry, `${what}: participantTracks[${index}]`);
-        if (init === undefined) throw new TypeError(`${what}: participantTracks[${index}] must be an object`);
+      participantTracks.forEach((entry: ParticipantTrackList, index) => {
+        const init = requireObject(entry, `${what}: participantTracks[${index}]`, "{ participantSid: 'PA_…', trackSids: ['TR_…'] }");
         requireName(init.participantSid, `${what}: participantTracks[${index}].participantSid`);
         optionalNameList(init.trackSids, `${what}: participantTracks[${index}].trackSids`);
-        return init instanceof ParticipantTracks ? init : new ParticipantTracks(init);
       });
     }
-    await this.#rpc.call(M.UpdateSubscriptions, request, roomAdmin(room), requestOptions);
+    const request = { room, identity, trackSids, subscribe, participantTracks };
+    await this.#rpc.invoke(M.UpdateSubscriptions, request, requestOptions);
   }
 
   /**
@@ -639,31 +606,26 @@ export class RoomServiceClient {
       throw new RangeError(`${what}: kind must be DataPacket_Kind.RELIABLE (0) or DataPacket_Kind.LOSSY (1), got ${show(kind)}`);
     }
     rejectRequestOptions(options, `${what}: options`, 'sendData(room, data, kind, { topic }, { signal })');
-    const request = new SendDataRequest({ room, data, kind });
-    let nonce: Uint8Array | undefined;
+    let request: MessageInit<SendDataRequest>;
     if (Array.isArray(options)) {
-      request.destinationSids = [...(optionalNameList(options, `${what}: destinationSids`) ?? [])];
+      request = { room, data, kind, destinationSids: optionalNameList(options, `${what}: destinationSids`) };
     } else {
       const opts = optionalObject(options as SendDataOptions | undefined, `${what}: options`) ?? {};
-      const identities = optionalNameList(opts.destinationIdentities, `${what}: options.destinationIdentities`);
-      if (identities !== undefined) request.destinationIdentities = [...identities];
-      const sids = optionalNameList(opts.destinationSids, `${what}: options.destinationSids`);
-      if (sids !== undefined) request.destinationSids = [...sids];
-      const topic = optionalString(opts.topic, `${what}: options.topic`);
-      if (topic !== undefined) request.topic = topic;
-      if (opts.nonce !== undefined) {
-        if (!(opts.nonce instanceof Uint8Array) || opts.nonce.length !== 16) {
-          throw new RangeError(
-            `${what}: options.nonce must be a Uint8Array of exactly 16 bytes (or left out for a random one), got ${
-              opts.nonce instanceof Uint8Array ? `${opts.nonce.length} bytes` : show(opts.nonce)
-            }`,
-          );
-        }
-        nonce = opts.nonce;
+      const { destinationIdentities, destinationSids, topic, nonce } = opts;
+      optionalNameList(destinationIdentities, `${what}: options.destinationIdentities`);
+      optionalNameList(destinationSids, `${what}: options.destinationSids`);
+      if (nonce !== undefined && (!(nonce instanceof Uint8Array) || nonce.length !== 16)) {
+        throw new RangeError(
+          `${what}: options.nonce must be a Uint8Array of exactly 16 bytes (or left out for a random one), got ${
+            nonce instanceof Uint8Array ? `${nonce.length} bytes` : show(nonce)
+          }`,
+        );
       }
+      request = { room, data, kind, destinationIdentities, destinationSids, topic, nonce };
     }
-    request.nonce = nonce ?? runtime.randomBytes(16);
-    await this.#rpc.call(M.SendData, request, roomAdmin(room), requestOptions);
+    // The nonce is the server's de-duplication key: a random one makes every send distinct.
+    request = { ...request, nonce: request.nonce ?? runtime.randomBytes(16) };
+    await this.#rpc.invoke(M.SendData, request, requestOptions, 'options');
   }
 
   /**
@@ -687,21 +649,14 @@ export class RoomServiceClient {
     if (typeof options !== 'object' || options === null || Array.isArray(options)) {
       throw new TypeError(`${what}: pass { room, destinationIdentity, method, payload }, got ${show(options)}`);
     }
-    const room = requireName(options.room, `${what}: room`);
-    const request = new PerformRpcRequest({
-      room,
+    const request = {
+      room: requireName(options.room, `${what}: room`),
       destinationIdentity: requireName(options.destinationIdentity, `${what}: destinationIdentity`),
       method: requireName(options.method, `${what}: method`),
       payload: requireString(options.payload, `${what}: payload`),
-    });
-    const responseTimeoutMs = optionalUint32(options.responseTimeoutMs, `${what}: responseTimeoutMs`);
-    if (responseTimeoutMs !== undefined) request.responseTimeoutMs = responseTimeoutMs;
-    let effective = requestOptions;
-    if (requestOptions?.timeoutMs === undefined) {
-      const answerWindow = (responseTimeoutMs || ASSUMED_RPC_RESPONSE_TIMEOUT_MS) + RPC_TIMEOUT_MARGIN_MS;
-      effective = { ...requestOptions, timeoutMs: Math.max(this.#rpc.timeoutMs, answerWindow) };
-    }
-    const response = await this.#rpc.call(M.PerformRpc, request, roomAdmin(room), effective);
+      responseTimeoutMs: options.responseTimeoutMs,
+    };
+    const response = await this.#rpc.invoke(M.PerformRpc, request, requestOptions, 'options');
     return response.payload;
   }
 }

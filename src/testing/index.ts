@@ -22,24 +22,12 @@ export type { RequestLogOptions } from './request-log.js';
 
 export type { FaultMatch, HttpFault, TestServerFault, TwirpFault } from './faults.js';
 
-export type {
-  PerformRpcHandler,
-  RoomServiceMethod,
-  RoomServiceRequest,
-  RoomServiceRequests,
-  TestServerClaims,
-  TestServerLimits,
-} from './room-service.js';
+export type { TestServerClaims, TestServerLimits } from './service.js';
+export type { TestServerEvent, TestServerEventListener, TestServerEventName } from './events.js';
 
-export { DEFAULT_DEPARTURE_TIMEOUT, DEFAULT_EMPTY_TIMEOUT } from './state.js';
-export type {
-  SeedParticipant,
-  SeedRoom,
-  SeedTrack,
-  TestServerEvent,
-  TestServerEventListener,
-  TestServerEventName,
-} from './state.js';
+export type { PerformRpcHandler, RoomServiceMethod, RoomServiceRequest, RoomServiceRequests } from './rooms/service.js';
+export { DEFAULT_DEPARTURE_TIMEOUT, DEFAULT_EMPTY_TIMEOUT } from './rooms/state.js';
+export type { SeedParticipant, SeedRoom, SeedTrack } from './rooms/state.js';
 
 export { TestServerTwirpError, TWIRP_HTTP_STATUS } from './twirp.js';
 export type { TwirpErrorCode } from './twirp.js';

@@ -3,36 +3,25 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ParticipantInfo, Room, SendDataRequest, TrackInfo } from '@livekit/protocol';
+import { newId } from '../internal/ids.js';
 import { signHs256, verifyHs256 } from '../token/jwt.js';
 import { TokenVerificationError } from '../token/errors.js';
+import { EventBus, type TestServerEvent, type TestServerEventListener } from './events.js';
 import { FaultQueue, type TestServerFault } from './faults.js';
+import { CLOUD_ONLY, registry, SELF_HOSTED_UNSERVED, type TestServerRequest, type TestServerRequests } from './registry.js';
+import { createRoomService, type PerformRpcHandler, type RoomServiceMethod, type RoomServiceRequests } from './rooms/service.js';
+import { RoomState, type SeedParticipant, type SeedRoom, type SeedTrack } from './rooms/state.js';
 import {
-  grants,
-  isRoomServiceMethod,
-  PERMISSION_DENIED,
-  preAuthChecks,
-  ROOM_SERVICE,
-  type HandlerContext,
+  permissionDenied,
   type MessageClass,
-  type PerformRpcHandler,
+  type MethodContext,
   type ResponseMessage,
-  type RoomServiceMethod,
-  type RoomServiceRequest,
-  type RoomServiceRequests,
+  type TestMethod,
   type TestServerClaims,
   type TestServerLimits,
-} from './room-service.js';
-import {
-  newSid,
-  RoomState,
-  type SeedParticipant,
-  type SeedRoom,
-  type SeedTrack,
-  type TestServerEvent,
-  type TestServerEventListener,
-} from './state.js';
+} from './service.js';
 import { TestServerTwirpError, type TwirpErrorCode } from './twirp.js';
-import { MAX_REMEMBERED_NONCES, recordedBody, RequestLog, requestLogLimits, type RequestLogOptions } from './request-log.js';
+import { recordedBody, RequestLog, requestLogLimits, type RequestLogOptions } from './request-log.js';
 import { WebhookDispatcher, type WebhookDelivery } from '../webhook/dispatcher.js';
 import type { WebhookFetch } from '../webhook/deliver.js';
 
@@ -154,7 +143,7 @@ export type TestServerEncoding = 'json' | 'protobuf';
  * call?.status;                   // 200
  * ```
  */
-export interface RecordedRequest<Req = RoomServiceRequest> {
+export interface RecordedRequest<Req = TestServerRequest> {
   /** The service without the package (`'RoomService'`), or `''` when the path is not a Twirp route. */
   readonly service: string;
   /** The method (`'CreateRoom'`), or `''` when the path is not a Twirp route. */
@@ -173,7 +162,7 @@ export interface RecordedRequest<Req = RoomServiceRequest> {
   readonly body: Uint8Array;
   /** The size of the body received, in bytes; more than `body` holds when the log cut it. */
   readonly bodyLength: number;
-  /** The decoded request message, for a RoomService method whose body decoded (not kept for a cut body). */
+  /** The decoded request message, for a method the server serves whose body decoded (not kept for a cut body). */
   readonly message: Req | undefined;
   /** The claims of a valid token; `undefined` without a token or with a rejected one. */
   readonly claims: TestServerClaims | undefined;
@@ -250,8 +239,12 @@ export interface TestServer {
   readonly seed: TestServerSeeder;
   /** Every request received since the last reset, oldest first (a copy). */
   readonly requests: readonly RecordedRequest[];
-  /** The requests received for one RoomService method, with the message typed. */
+  /**
+   * The requests received for one method, with the message typed: a RoomService method by
+   * its name (`'CreateRoom'`), any method as `Service.Method` (`'Egress.ListEgress'`).
+   */
   requestsFor<M extends RoomServiceMethod>(method: M): RecordedRequest<RoomServiceRequests[M]>[];
+  requestsFor<M extends keyof TestServerRequests>(method: M): RecordedRequest<TestServerRequests[M]>[];
   /** The rooms, in creation order (copies). */
   rooms(): Room[];
   /** One room, or `undefined`. */
@@ -302,13 +295,6 @@ const DEFAULT_LEEWAY_SECONDS = 60;
 const MAX_TOKEN_LENGTH = 64 * 1024;
 const TWIRP_PREFIX = '/twirp/';
 const JSON_WRITE = { useProtoFieldName: true, emitDefaultValues: true } as const;
-const SELF_HOSTED_UNIMPLEMENTED: Readonly<Record<string, (claims: TestServerClaims | undefined) => boolean>> = {
-  Egress: grants.record,
-  Ingress: grants.ingress,
-  SIP: grants.sip,
-  AgentDispatchService: (claims) => claims?.video?.roomAdmin === true,
-};
-const CLOUD_ONLY = new Set(['Connector', 'PhoneNumberService']);
 const echoPayload: PerformRpcHandler = (request) => request.payload;
 
 interface MutableRecord {
@@ -321,7 +307,7 @@ interface MutableRecord {
   headers: Record<string, string>;
   body: Uint8Array;
   bodyLength: number;
-  message: RoomServiceRequest | undefined;
+  message: TestServerRequest | undefined;
   claims: TestServerClaims | undefined;
   authError: string | undefined;
   timeoutMs: number | undefined;
@@ -382,28 +368,24 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 
   // Every state change goes through `state`, which emits the events a server would send as
   // webhooks. Webhook delivery (issue 4) is one more subscriber here.
-  const state = new RoomState(now);
-  if (options.onEvent !== undefined) state.subscribe(options.onEvent);
+  const events = new EventBus(now);
+  if (options.onEvent !== undefined) events.subscribe(options.onEvent);
   const webhooks = startWebhooks(options.webhooks, keys, firstKey, now);
-  if (webhooks !== undefined) state.subscribe((event) => webhooks.send(event));
+  if (webhooks !== undefined) events.subscribe((event) => webhooks.send(event));
+  const state = new RoomState(now, events);
   const faults = new FaultQueue();
   const logLimits = requestLogLimits(options.requestLog);
   const requests = new RequestLog<MutableRecord>(logLimits.maxRequests);
-  const dataLog = new RequestLog<SendDataRequest>(logLimits.maxRequests);
-  const seenNonces = new Set<string>();
   const inFlight = new Set<AbortController>();
   let performRpc = options.performRpc ?? echoPayload;
   let closing: Promise<void> | undefined;
 
-  const recordData = (request: SendDataRequest): void => {
-    if (request.nonce.length === 16) {
-      const key = `${request.room}\u0000${Buffer.from(request.nonce).toString('hex')}`;
-      if (seenNonces.has(key)) return;
-      seenNonces.add(key);
-      if (seenNonces.size > MAX_REMEMBERED_NONCES) seenNonces.delete(seenNonces.values().next().value as string);
-    }
-    dataLog.push(request.clone());
-  };
+  const roomService = createRoomService({
+    remoteUnmute: options.remoteUnmute ?? false,
+    performRpc: () => performRpc,
+    dataLogSize: logLimits.maxRequests,
+  });
+  const services = registry([roomService]);
 
   const authenticate = (req: IncomingMessage, url: URL): AuthResult => {
     const header = req.headers.authorization;
@@ -455,11 +437,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const auth = authenticate(req, url);
     const timeoutMs = parseTimeout(req.headers['x-twirp-timeout-ms']);
 
-    let message: RoomServiceRequest | undefined;
+    const spec = route === undefined ? undefined : methodOf(services.get(route.service), route.method);
+    let message: TestServerRequest | undefined;
     let malformed = false;
-    if (!tooLarge && route?.service === 'RoomService' && isRoomServiceMethod(route.method) && encoding !== undefined) {
+    if (!tooLarge && spec !== undefined && encoding !== undefined) {
       try {
-        message = decode(ROOM_SERVICE[route.method].request as MessageClass<RoomServiceRequest>, bytes, encoding);
+        message = decode(spec.request as MessageClass<TestServerRequest>, bytes, encoding);
       } catch {
         malformed = true;
       }
@@ -517,30 +500,28 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       if (req.method !== 'POST') {
         throw new TestServerTwirpError('bad_route', `unsupported method "${req.method ?? ''}" (only POST is allowed)`, routeMeta);
       }
-      const unimplementedGrant = SELF_HOSTED_UNIMPLEMENTED[route.service];
-      if (route.service !== 'RoomService' && unimplementedGrant === undefined) {
+      const unservedGrant = SELF_HOSTED_UNSERVED[route.service];
+      if (!services.has(route.service) && unservedGrant === undefined) {
         throw new TestServerTwirpError('bad_route', `no handler for path "${url.pathname}"`, routeMeta);
       }
-      if (route.service === 'RoomService' && !isRoomServiceMethod(route.method)) {
+      if (services.has(route.service) && spec === undefined) {
         throw new TestServerTwirpError('bad_route', `no handler for path "${url.pathname}"`, routeMeta);
       }
       if (encoding === undefined) {
         throw new TestServerTwirpError('bad_route', `unexpected Content-Type: ${JSON.stringify(contentType ?? '')}`, routeMeta);
       }
-      if (unimplementedGrant !== undefined) {
-        if (!unimplementedGrant(claims)) throw new TestServerTwirpError('unauthenticated', PERMISSION_DENIED);
+      if (spec === undefined) {
+        if (unservedGrant === undefined || !unservedGrant(claims)) throw permissionDenied();
         throw new TestServerTwirpError(
           'unimplemented',
           `livekit.${route.service}/${route.method} is not implemented by the test server`,
         );
       }
-      if (malformed || message === undefined || !isRoomServiceMethod(route.method)) {
+      if (malformed || message === undefined) {
         throw new TestServerTwirpError('malformed', `the ${encoding} request could not be decoded`);
       }
-      const response = await runWithDeadline(
-        () => dispatch(route.method as RoomServiceMethod, message, claims, context(deadline ?? controller.signal)),
-        deadline,
-      );
+      const methodContext = context(deadline ?? controller.signal);
+      const response = await runWithDeadline(() => dispatch(spec, message, claims, methodContext), deadline);
       reply.message(response, encoding);
     } catch (error) {
       if (controller.signal.aborted && deadline?.aborted !== true) return;
@@ -554,14 +535,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     }
   };
 
-  const context = (signal: AbortSignal): HandlerContext => ({
-    state,
-    limits,
-    remoteUnmute: options.remoteUnmute ?? false,
-    performRpc,
-    signal,
-    recordData,
-  });
+  const context = (signal: AbortSignal): MethodContext => ({ rooms: state, events, limits, signal, now });
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch(() => {
@@ -616,7 +590,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...record,
     headers: { ...record.headers },
     body: record.body.slice(),
-    message: record.message?.clone() as RoomServiceRequest | undefined,
+    message: record.message?.clone() as TestServerRequest | undefined,
   });
 
   return {
@@ -628,19 +602,18 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     get requests() {
       return requests.toArray().map(snapshot);
     },
-    requestsFor<M extends RoomServiceMethod>(method: M) {
-      return requests
-        .toArray()
-        .filter((r) => r.service === 'RoomService' && r.method === method)
-        .map((r) => snapshot(r) as RecordedRequest<RoomServiceRequests[M]>);
+    requestsFor(method: string) {
+      const dot = method.indexOf('.');
+      const [service, name] = dot < 0 ? ['RoomService', method] : [method.slice(0, dot), method.slice(dot + 1)];
+      return requests.toArray().filter((r) => r.service === service && r.method === name).map(snapshot) as never;
     },
     rooms: () => state.listRooms(),
     room: (name) => state.getRoom(name),
     participants: (room) => state.listParticipants(room),
     participant: (room, identity) => state.getParticipant(room, identity),
-    sentData: (room) => dataLog.toArray().filter((d) => room === undefined || d.room === room).map((d) => d.clone()),
-    events: () => state.events(),
-    onEvent: (listener) => state.subscribe(listener),
+    sentData: (room) => roomService.sentData(room),
+    events: () => events.events(),
+    onEvent: (listener) => events.subscribe(listener),
     webhooks: {
       urls: webhooks?.urls ?? [],
       get deliveries() {
@@ -665,10 +638,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     reset: () => {
       state.reset();
+      for (const service of services.values()) service.reset();
+      events.clear();
       faults.clear();
       requests.clear();
-      dataLog.clear();
-      seenNonces.clear();
       webhooks?.clearLog();
       performRpc = options.performRpc ?? echoPayload;
     },
@@ -711,20 +684,21 @@ function startWebhooks(
 
 // ---- request handling ------------------------------------------------------------------
 
+function methodOf(service: { methods: Readonly<Record<string, TestMethod<never>>> } | undefined, method: string): TestMethod<never> | undefined {
+  return service !== undefined && Object.prototype.hasOwnProperty.call(service.methods, method) ? service.methods[method] : undefined;
+}
+
+/** The checks in a livekit-server's order: before the grant, the grant, then the method. */
 function dispatch(
-  method: RoomServiceMethod,
-  message: RoomServiceRequest,
+  spec: TestMethod<never>,
+  message: TestServerRequest,
   claims: TestServerClaims | undefined,
-  context: HandlerContext,
-): ResponseMessage | Promise<ResponseMessage> {
-  // The table is keyed by method and the message was decoded with that method's class.
-  const spec = ROOM_SERVICE[method] as unknown as {
-    allowed: (claims: TestServerClaims | undefined, request: RoomServiceRequest) => boolean;
-    handle: (request: RoomServiceRequest, context: HandlerContext) => ResponseMessage | Promise<ResponseMessage>;
-  };
-  preAuthChecks(method, message, context.limits);
-  if (!spec.allowed(claims, message)) throw new TestServerTwirpError('unauthenticated', PERMISSION_DENIED);
-  return spec.handle(message, context);
+  context: MethodContext,
+): ReturnType<TestMethod<never>['handle']> {
+  const request = message as never;
+  spec.precheck?.(request, context);
+  if (!spec.allowed(claims, request)) throw permissionDenied();
+  return spec.handle(request, context);
 }
 
 async function applyFault(
@@ -825,7 +799,7 @@ class Reply {
 // ---- helpers -----------------------------------------------------------------------------
 
 function resolveKeys(keys: Readonly<Record<string, string>> | undefined): Map<string, string> {
-  if (keys === undefined) return new Map([[newSid('API'), newSid('', 40)]]);
+  if (keys === undefined) return new Map([[newId('API'), newId('', 40)]]);
   if (typeof keys !== 'object' || keys === null) {
     throw new TypeError('startTestServer: keys must be an object mapping API keys to secrets');
   }

@@ -6,9 +6,10 @@
 // declarations are src/token/index.ts's; the extra names here are not part of the API.
 export * from './index.js';
 export { signHs256, verifyHs256, constantTimeEqual } from './jwt.js';
-export { formatValue, videoGrantToClaims, VIDEO_GRANT_FIELD_TYPES, TRACK_SOURCES } from './grants.js';
+export { formatValue, videoGrantToClaims, VIDEO_GRANT_FIELD_TYPES, TRACK_SOURCES, PARTICIPANT_KINDS } from './grants.js';
 export { ttlToSeconds } from './ttl.js';
-export { resolveCredentials } from '../internal/env.js';
-export { closest } from '../internal/closest.js';
+export { readEnv, resolveCredentials } from '../internal/env.js';
 export { toSecretMap } from './verifier.js';
 export { runtime } from '#runtime';
+export { closest } from '../internal/closest.js';
+export { newId } from '../internal/ids.js';

@@ -248,8 +248,8 @@ export interface ClaimGrants {
 
 /** The track source claim names, in `TrackSource` enum order (CAMERA = 1 …). */
 export const TRACK_SOURCES: readonly TrackSourceName[] = ['camera', 'microphone', 'screen_share', 'screen_share_audio'];
-// Index = ParticipantInfo_Kind value; the gaps (5, 6) are not kinds.
-const PARTICIPANT_KINDS: readonly (ParticipantKindName | undefined)[] = [
+/** The participant kind claim names; index = `ParticipantInfo_Kind` value (the gaps, 5 and 6, are not kinds). */
+export const PARTICIPANT_KINDS: readonly (ParticipantKindName | undefined)[] = [
   'standard',
   'ingress',
   'egress',

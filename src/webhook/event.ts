@@ -134,25 +134,3 @@ export class WebhookEvent extends ProtoWebhookEvent {
 export type WebhookEventInit = NonNullable<ConstructorParameters<typeof ProtoWebhookEvent>[0]> & {
   event?: WebhookEventName;
 };
-
-/** Twelve characters of [A-Za-z0-9], the way LiveKit's ids look. */
-const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/**
- * A fresh event id, `EV_` and 12 random base62 characters. Internal.
- *
- * @example
- * ```ts
- * const id = newEventId(runtime.randomBytes); // 'EV_3fJq9ZkR2mXa'
- * ```
- */
-export function newEventId(randomBytes: (length: number) => Uint8Array): string {
-  let id = 'EV_';
-  while (id.length < 15) {
-    for (const byte of randomBytes(16)) {
-      // 248 = 4 × 62: rejecting bytes at or above it keeps every character equally likely.
-      if (byte < 248 && id.length < 15) id += ID_ALPHABET[byte % 62];
-    }
-  }
-  return id;
-}

@@ -5,7 +5,8 @@ import { AccessToken } from '../token/access-token.js';
 import { formatValue } from '../token/grants.js';
 import { signHs256 } from '../token/jwt.js';
 import type { Ttl } from '../token/ttl.js';
-import { WebhookEvent, newEventId, type WebhookEventInit, type WebhookEventName } from './event.js';
+import { newId } from '../internal/ids.js';
+import { WebhookEvent, type WebhookEventInit, type WebhookEventName } from './event.js';
 
 /**
  * The content type a LiveKit server sends webhooks with.
@@ -139,7 +140,7 @@ export function signWebhook(event: SignableWebhookEvent, options: SignWebhookOpt
   const nowSeconds = Math.floor(nowMs / 1000);
 
   const copy = toEvent(event);
-  if (copy.id === '') copy.id = newEventId(runtime.randomBytes);
+  if (copy.id === '') copy.id = newId('EV_');
   if (copy.createdAt === 0n) copy.createdAt = BigInt(nowSeconds);
 
   const text = copy.toJsonString();

@@ -96,6 +96,27 @@ describe('the built package', () => {
     }
   });
 
+  it('serves tokens from the /token file itself under the node and the edge conditions, and shares the handler with the root', () => {
+    for (const file of ['dist/esm/token/index.js', 'dist/esm/token/portable.js']) {
+      const sources = [...staticGraph(join(root, file)).files].flatMap(sourcesOf);
+      expect(sources).toContain('src/token/endpoint.ts');
+      expect(sources).toContain('src/token/node-listener.ts');
+    }
+    const serve =
+      "const { createTokenHandler, TokenVerifier } = await import('livekit-server-api/token'); const root = await import('livekit-server-api');" +
+      "const handler = createTokenHandler({ authorize: () => ({ identity: 'a', grant: { roomJoin: true, room: 'r' } }), serverUrl: 'wss://x', apiKey: 'k', apiSecret: 's' });" +
+      "const response = await handler(new Request('http://x/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));" +
+      "const { participant_token } = await response.json();" +
+      "console.log(response.status, new TokenVerifier('k', 's').verifySync(participant_token).video.room, root.createTokenHandler === createTokenHandler, root.toNodeListener !== undefined)";
+    expect(esm(serve)).toBe('201 r true true');
+    expect(esm(serve, ['-C', 'workerd'])).toBe('201 r true true');
+    expect(
+      cjs(
+        "const token = require('livekit-server-api/token'), root = require('livekit-server-api'); console.log(typeof token.createTokenHandler, token.createTokenHandler === root.createTokenHandler, token.toNodeListener === root.toNodeListener)",
+      ),
+    ).toBe('function true true');
+  });
+
   // The build leaves `#token` external, so it cannot see a name the other entries import
   // from it that src/token/bundle.ts forgot to export; in CommonJS that would only show as
   // undefined at run time. Both token files must export every such name.

@@ -1,5 +1,5 @@
-// The RoomService methods of the test server: for each, the request and response message,
-// the grant it needs (CONTRACT.md §2 table) and what it does to the state. Checks come in
+// The RoomService of the test server: for each method, the request message, the grant it
+// needs and what it does to the state. Checks come in
 // the order a livekit-server makes them.
 import {
   CreateRoomRequest,
@@ -26,8 +26,19 @@ import {
   UpdateSubscriptionsRequest,
   UpdateSubscriptionsResponse,
 } from '@livekit/protocol';
-import type { RoomState } from './state.js';
-import { invalidArgument, TestServerTwirpError } from './twirp.js';
+import { MAX_REMEMBERED_NONCES, RequestLog } from '../request-log.js';
+import { invalidArgument, TestServerTwirpError } from '../twirp.js';
+import {
+  canAdminRoom,
+  hasVideoGrant,
+  utf8Length,
+  type MethodContext,
+  type MethodTable,
+  type TestServerClaims,
+  type TestServerLimits,
+  type TestService,
+  serviceOf,
+} from '../service.js';
 
 /**
  * The request message of each RoomService method.
@@ -80,37 +91,6 @@ export type RoomServiceMethod = keyof RoomServiceRequests;
 export type RoomServiceRequest = RoomServiceRequests[RoomServiceMethod];
 
 /**
- * The claims of a verified token, as the test server read them. `video` and `sip` hold the
- * grants (camelCase, as in the token); everything else the token carried is kept too.
- *
- * @example
- * ```ts
- * import type { TestServerClaims } from 'livekit-server-api/testing';
- * const canAdmin = (claims: TestServerClaims, room: string) =>
- *   claims.video?.roomAdmin === true && claims.video.room === room;
- * ```
- */
-export interface TestServerClaims {
-  /** The API key the token was signed with. */
-  readonly iss: string;
-  /** The identity, when the token has one. */
-  readonly sub?: string;
-  readonly exp: number;
-  readonly nbf?: number;
-  readonly video?: Readonly<Record<string, unknown>> & {
-    readonly roomCreate?: unknown;
-    readonly roomList?: unknown;
-    readonly roomAdmin?: unknown;
-    readonly roomRecord?: unknown;
-    readonly ingressAdmin?: unknown;
-    readonly room?: unknown;
-    readonly destinationRoom?: unknown;
-  };
-  readonly sip?: Readonly<Record<string, unknown>> & { readonly admin?: unknown; readonly call?: unknown };
-  readonly [claim: string]: unknown;
-}
-
-/**
  * Answers `PerformRpc` calls: gets the request, returns the response payload. Throw a
  * {@link TestServerTwirpError} to fail the call with a Twirp error of your choosing; any other
  * exception becomes `internal`. `signal` aborts when the caller goes away or its deadline passes.
@@ -127,62 +107,13 @@ export type PerformRpcHandler = (
   context: { readonly signal: AbortSignal },
 ) => string | Promise<string>;
 
-/**
- * Limits the server enforces, with a livekit-server's defaults; override some with the
- * `limits` option of `startTestServer`.
- *
- * @example
- * ```ts
- * import { startTestServer } from 'livekit-server-api/testing';
- * const lk = await startTestServer({ limits: { maxMetadataBytes: 64_000, maxBodyBytes: 1024 * 1024 } });
- * ```
- */
-export interface TestServerLimits {
-  /** Longest room name, in UTF-8 bytes. Default 256. */
-  maxRoomNameLength: number;
-  /** Longest participant name, in UTF-8 bytes. Default 256. */
-  maxParticipantNameLength: number;
-  /** Largest room or participant metadata, in UTF-8 bytes. Default 512 KiB. */
-  maxMetadataBytes: number;
-  /** Largest request body, in bytes; beyond it the answer is a plain-text 413. Default 10 MiB. */
-  maxBodyBytes: number;
-}
-
-/** What a method handler may use besides the request. Internal. */
-export interface HandlerContext {
-  readonly state: RoomState;
-  readonly limits: TestServerLimits;
+/** What the RoomService's handlers may use besides the request. */
+interface RoomContext extends MethodContext {
   readonly remoteUnmute: boolean;
   readonly performRpc: PerformRpcHandler;
-  readonly signal: AbortSignal;
   /** Records a SendData request (deduplicated by nonce). */
   recordData(request: SendDataRequest): void;
 }
-
-/** A message class of @livekit/protocol, as far as the server needs it. Internal. */
-export interface MessageClass<T> {
-  readonly typeName: string;
-  fromBinary(bytes: Uint8Array): T;
-  fromJsonString(json: string, options?: { ignoreUnknownFields?: boolean }): T;
-}
-
-/** What every response message can do. Internal. */
-export interface ResponseMessage {
-  toBinary(): Uint8Array;
-  toJsonString(options?: { useProtoFieldName?: boolean; emitDefaultValues?: boolean }): string;
-}
-
-interface MethodSpec<Req> {
-  readonly request: MessageClass<Req>;
-  readonly allowed: (claims: TestServerClaims | undefined, request: Req) => boolean;
-  readonly handle: (request: Req, context: HandlerContext) => ResponseMessage | Promise<ResponseMessage>;
-}
-
-type MethodTable = { readonly [M in RoomServiceMethod]: MethodSpec<RoomServiceRequests[M]> };
-
-const PERMISSION_DENIED = 'permissions denied';
-const encoder = new TextEncoder();
-const utf8Length = (text: string): number => encoder.encode(text).length;
 
 const roomNotFound = (): TestServerTwirpError => new TestServerTwirpError('not_found', 'requested room does not exist');
 const participantNotFound = (): TestServerTwirpError =>
@@ -194,30 +125,24 @@ function checkMetadata(metadata: string, limits: TestServerLimits): void {
   }
 }
 
-/** The grant checks of a livekit-server, by name (auth.go: Ensure…Permission). */
-export const grants = {
-  create: (claims: TestServerClaims | undefined): boolean => claims?.video?.roomCreate === true,
-  list: (claims: TestServerClaims | undefined): boolean => claims?.video?.roomList === true,
-  admin: (claims: TestServerClaims | undefined, room: string): boolean =>
-    claims?.video?.roomAdmin === true && (claims.video.room ?? '') === room,
+const grants = {
+  create: (claims: TestServerClaims | undefined): boolean => hasVideoGrant(claims, 'roomCreate'),
+  list: (claims: TestServerClaims | undefined): boolean => hasVideoGrant(claims, 'roomList'),
+  admin: canAdminRoom,
   destination: (claims: TestServerClaims | undefined, room: string, destination: string): boolean =>
-    grants.admin(claims, room) && (claims?.video?.destinationRoom ?? '') === destination,
-  record: (claims: TestServerClaims | undefined): boolean => claims?.video?.roomRecord === true,
-  ingress: (claims: TestServerClaims | undefined): boolean => claims?.video?.ingressAdmin === true,
-  sip: (claims: TestServerClaims | undefined): boolean => claims?.sip?.admin === true || claims?.sip?.call === true,
-} as const;
+    canAdminRoom(claims, room) && (claims?.video?.destinationRoom ?? '') === destination,
+};
 
-/** The RoomService of the test server. Internal. */
-export const ROOM_SERVICE: MethodTable = {
+const METHODS: MethodTable<RoomServiceRequests, RoomContext> = {
   ListRooms: {
     request: ListRoomsRequest,
     allowed: (claims) => grants.list(claims),
-    handle: (request, { state }) => new ListRoomsResponse({ rooms: state.listRooms(request.names) }),
+    handle: (request, { rooms: state }) => new ListRoomsResponse({ rooms: state.listRooms(request.names) }),
   },
   CreateRoom: {
     request: CreateRoomRequest,
     allowed: (claims) => grants.create(claims),
-    handle: (request, { state, limits }) => {
+    handle: (request, { rooms: state, limits }) => {
       if (request.name === '') throw new TestServerTwirpError('invalid_argument', 'no room name');
       if (utf8Length(request.name) > limits.maxRoomNameLength) {
         throw new TestServerTwirpError(
@@ -238,15 +163,17 @@ export const ROOM_SERVICE: MethodTable = {
   DeleteRoom: {
     request: DeleteRoomRequest,
     allowed: (claims) => grants.create(claims),
-    handle: (request, { state }) => {
+    handle: (request, { rooms: state }) => {
       if (!state.deleteRoom(request.room)) throw roomNotFound();
       return new DeleteRoomResponse();
     },
   },
   UpdateRoomMetadata: {
     request: UpdateRoomMetadataRequest,
+    // Sizes are checked before the grant on a livekit-server.
+    precheck: (request, { limits }) => checkMetadata(request.metadata, limits),
     allowed: (claims, request) => grants.admin(claims, request.room),
-    handle: (request, { state }) => {
+    handle: (request, { rooms: state }) => {
       const room = state.updateRoomMetadata(request.room, request.metadata);
       if (room === undefined) throw roomNotFound();
       return room;
@@ -256,13 +183,13 @@ export const ROOM_SERVICE: MethodTable = {
     request: ListParticipantsRequest,
     allowed: (claims, request) => grants.admin(claims, request.room),
     // As on a server, a room that does not exist simply has no participants.
-    handle: (request, { state }) =>
+    handle: (request, { rooms: state }) =>
       new ListParticipantsResponse({ participants: state.listParticipants(request.room) }),
   },
   GetParticipant: {
     request: RoomParticipantIdentity,
     allowed: (claims, request) => grants.admin(claims, request.room),
-    handle: (request, { state }) => {
+    handle: (request, { rooms: state }) => {
       const participant = state.getParticipant(request.room, request.identity);
       if (participant === undefined) throw participantNotFound();
       return participant;
@@ -271,7 +198,7 @@ export const ROOM_SERVICE: MethodTable = {
   RemoveParticipant: {
     request: RoomParticipantIdentity,
     allowed: (claims, request) => grants.admin(claims, request.room),
-    handle: (request, { state }) => {
+    handle: (request, { rooms: state }) => {
       if (!state.removeParticipant(request.room, request.identity)) throw participantNotFound();
       return new RemoveParticipantResponse();
     },
@@ -279,7 +206,7 @@ export const ROOM_SERVICE: MethodTable = {
   MutePublishedTrack: {
     request: MuteRoomTrackRequest,
     allowed: (claims, request) => grants.admin(claims, request.room),
-    handle: (request, { state, remoteUnmute }) => {
+    handle: (request, { rooms: state, remoteUnmute }) => {
       const participant = state.getParticipant(request.room, request.identity);
       if (participant === undefined) throw participantNotFound();
       if (!participant.tracks.some((t) => t.sid === request.trackSid)) {
@@ -294,8 +221,14 @@ export const ROOM_SERVICE: MethodTable = {
   },
   UpdateParticipant: {
     request: UpdateParticipantRequest,
+    precheck: (request, { limits }) => {
+      if (utf8Length(request.name) > limits.maxParticipantNameLength) {
+        throw invalidArgument('name length exceeds limits', String(limits.maxParticipantNameLength));
+      }
+      checkMetadata(request.metadata, limits);
+    },
     allowed: (claims, request) => grants.admin(claims, request.room),
-    handle: (request, { state }) => {
+    handle: (request, { rooms: state }) => {
       const participant = state.updateParticipant(request.room, request.identity, {
         metadata: request.metadata,
         name: request.name,
@@ -309,7 +242,7 @@ export const ROOM_SERVICE: MethodTable = {
   UpdateSubscriptions: {
     request: UpdateSubscriptionsRequest,
     allowed: (claims, request) => grants.admin(claims, request.room),
-    handle: (request, { state }) => {
+    handle: (request, { rooms: state }) => {
       if (state.getParticipant(request.room, request.identity) === undefined) throw participantNotFound();
       return new UpdateSubscriptionsResponse();
     },
@@ -317,7 +250,7 @@ export const ROOM_SERVICE: MethodTable = {
   SendData: {
     request: SendDataRequest,
     allowed: (claims, request) => grants.admin(claims, request.room),
-    handle: (request, { state, recordData }) => {
+    handle: (request, { rooms: state, recordData }) => {
       if (request.nonce.length !== 0 && request.nonce.length !== 16) {
         throw new TestServerTwirpError(
           'invalid_argument',
@@ -332,7 +265,7 @@ export const ROOM_SERVICE: MethodTable = {
   ForwardParticipant: {
     request: ForwardParticipantRequest,
     allowed: (claims, request) => grants.destination(claims, request.room, request.destinationRoom),
-    handle: (request, { state }) => {
+    handle: (request, { rooms: state }) => {
       if (request.room === request.destinationRoom) {
         throw new TestServerTwirpError('invalid_argument', 'destination room cannot be the same as source room');
       }
@@ -345,7 +278,7 @@ export const ROOM_SERVICE: MethodTable = {
   MoveParticipant: {
     request: MoveParticipantRequest,
     allowed: (claims, request) => grants.destination(claims, request.room, request.destinationRoom),
-    handle: (request, { state }) => {
+    handle: (request, { rooms: state }) => {
       if (request.room === request.destinationRoom) {
         throw new TestServerTwirpError('invalid_argument', 'destination room cannot be the same as source room');
       }
@@ -358,7 +291,7 @@ export const ROOM_SERVICE: MethodTable = {
   PerformRpc: {
     request: PerformRpcRequest,
     allowed: (claims, request) => grants.admin(claims, request.room),
-    handle: async (request, { state, performRpc, signal }) => {
+    handle: async (request, { rooms: state, performRpc, signal }) => {
       if (request.destinationIdentity === '') {
         throw new TestServerTwirpError('invalid_argument', 'destination identity is required');
       }
@@ -372,24 +305,43 @@ export const ROOM_SERVICE: MethodTable = {
   },
 };
 
-/**
- * Checks that run before the grant check on a livekit-server (UpdateParticipant and
- * UpdateRoomMetadata validate sizes first). Internal.
- */
-export function preAuthChecks(method: RoomServiceMethod, request: RoomServiceRequest, limits: TestServerLimits): void {
-  if (method === 'UpdateRoomMetadata' && request instanceof UpdateRoomMetadataRequest) {
-    checkMetadata(request.metadata, limits);
-  } else if (method === 'UpdateParticipant' && request instanceof UpdateParticipantRequest) {
-    if (utf8Length(request.name) > limits.maxParticipantNameLength) {
-      throw invalidArgument('name length exceeds limits', String(limits.maxParticipantNameLength));
-    }
-    checkMetadata(request.metadata, limits);
-  }
+/** Settings of the RoomService of one test server. */
+export interface RoomServiceSettings {
+  readonly remoteUnmute: boolean;
+  /** The PerformRpc handler in force (it can be replaced while the server runs). */
+  readonly performRpc: () => PerformRpcHandler;
+  /** How many SendData requests `sentData()` keeps, the most recent (the request log's size). */
+  readonly dataLogSize: number;
 }
 
-export { PERMISSION_DENIED };
-
-/** Tells whether `method` names a RoomService method. */
-export function isRoomServiceMethod(method: string): method is RoomServiceMethod {
-  return Object.prototype.hasOwnProperty.call(ROOM_SERVICE, method);
+/**
+ * The RoomService of one test server, and the SendData log it keeps (deduplicated by nonce,
+ * as a server delivers a retried message once). Internal.
+ */
+export function createRoomService(settings: RoomServiceSettings): TestService & { sentData(room?: string): SendDataRequest[] } {
+  const dataLog = new RequestLog<SendDataRequest>(settings.dataLogSize);
+  const seenNonces = new Set<string>();
+  const recordData = (request: SendDataRequest): void => {
+    if (request.nonce.length === 16) {
+      const key = `${request.room}\u0000${Array.from(request.nonce, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+      if (seenNonces.has(key)) return;
+      seenNonces.add(key);
+      // A window, as a server's: old enough nonces are forgotten, so memory stays bounded.
+      if (seenNonces.size > MAX_REMEMBERED_NONCES) seenNonces.delete(seenNonces.values().next().value as string);
+    }
+    dataLog.push(request.clone());
+  };
+  const service = serviceOf(
+    'RoomService',
+    METHODS,
+    (context) => ({ ...context, remoteUnmute: settings.remoteUnmute, performRpc: settings.performRpc(), recordData }),
+    () => {
+      dataLog.clear();
+      seenNonces.clear();
+    },
+  );
+  return {
+    ...service,
+    sentData: (room) => dataLog.toArray().filter((d) => room === undefined || d.room === room).map((d) => d.clone()),
+  };
 }

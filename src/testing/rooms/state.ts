@@ -11,58 +11,10 @@ import {
   TrackInfo,
   TrackSource,
   TrackType,
-  WebhookEvent,
 } from '@livekit/protocol';
-import { runtime } from '#runtime';
-
-/**
- * The names of the events the test server emits, the same as a LiveKit server's webhooks.
- *
- * @example
- * ```ts
- * import type { TestServerEventName } from 'livekit-server-api/testing';
- * const name: TestServerEventName = 'participant_joined';
- * ```
- */
-export type TestServerEventName =
-  | 'room_started'
-  | 'room_finished'
-  | 'participant_joined'
-  | 'participant_left'
-  | 'track_published'
-  | 'track_unpublished';
-
-/**
- * A state change of the test server, as the `WebhookEvent` a LiveKit server would send for it:
- * `room` is always set; `participant` for participant and track events; `track` for track
- * events; `id` is `EV_…` and unique; `createdAt` is in seconds. Each event holds snapshots:
- * later changes to the server do not alter it.
- *
- * @example
- * ```ts
- * import { startTestServer, type TestServerEvent } from 'livekit-server-api/testing';
- * const seen: TestServerEvent[] = [];
- * const lk = await startTestServer({ onEvent: (event) => seen.push(event) });
- * lk.seed.participant('standup', { identity: 'alice' });
- * seen.map((e) => e.event); // ['room_started', 'participant_joined']
- * ```
- */
-export type TestServerEvent = WebhookEvent & { readonly event: TestServerEventName };
-
-/**
- * A listener for {@link TestServerEvent}s, called synchronously as the state changes.
- * Exceptions it throws are ignored.
- *
- * @example
- * ```ts
- * import type { TestServerEventListener } from 'livekit-server-api/testing';
- * const log: TestServerEventListener = (event) => {
- *   if (event.event === 'participant_left') departed.push(event.participant?.identity);
- * };
- * const unsubscribe = lk.onEvent(log);
- * ```
- */
-export type TestServerEventListener = (event: TestServerEvent) => void;
+import { newId } from '../../internal/ids.js';
+import { PARTICIPANT_KINDS, TRACK_SOURCES } from '../../token/grants.js';
+import type { EventBus, TestServerEventName } from '../events.js';
 
 type TrackInit = NonNullable<ConstructorParameters<typeof TrackInfo>[0]>;
 type ParticipantInit = NonNullable<ConstructorParameters<typeof ParticipantInfo>[0]>;
@@ -145,46 +97,24 @@ export const DEFAULT_EMPTY_TIMEOUT = 300;
  */
 export const DEFAULT_DEPARTURE_TIMEOUT = 20;
 
-const SID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const DEFAULT_CODECS = ['audio/opus', 'audio/red', 'video/VP8', 'video/H264', 'video/VP9', 'video/AV1'];
-
-/** A LiveKit-style id: prefix plus 12 base62 characters (`RM_TkVjUvAqgzKz`). */
-export function newSid(prefix: string, length = 12): string {
-  const bytes = runtime.randomBytes(length);
-  let id = prefix;
-  for (const byte of bytes) id += SID_ALPHABET[byte % SID_ALPHABET.length];
-  return id;
-}
 
 interface RoomEntry {
   room: Room;
   participants: Map<string, ParticipantInfo>;
 }
 
-/** Internal: the rooms, their participants, and the event stream. */
+/** Internal: the rooms and their participants; every change is reported to the event bus. */
 export class RoomState {
   private readonly rooms = new Map<string, RoomEntry>();
-  private readonly listeners = new Set<TestServerEventListener>();
-  private readonly log: TestServerEvent[] = [];
 
-  constructor(private readonly nowMs: () => number) {}
-
-  /** Subscribes to events; returns the unsubscribe function. */
-  subscribe(listener: TestServerEventListener): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  }
-
-  /** The events emitted since the last reset, oldest first. */
-  events(): TestServerEvent[] {
-    return this.log.map((event) => event.clone() as TestServerEvent);
-  }
+  constructor(
+    private readonly nowMs: () => number,
+    private readonly events: EventBus,
+  ) {}
 
   reset(): void {
     this.rooms.clear();
-    this.log.length = 0;
   }
 
   // ---- rooms -------------------------------------------------------------------------
@@ -202,14 +132,14 @@ export class RoomState {
     }
     const now = this.nowMs();
     const room = new Room({
-      sid: newSid('RM_'),
+      sid: newId('RM_'),
       name: init.name,
       emptyTimeout: (init.emptyTimeout ?? 0) > 0 ? (init.emptyTimeout ?? 0) : DEFAULT_EMPTY_TIMEOUT,
       departureTimeout: (init.departureTimeout ?? 0) > 0 ? (init.departureTimeout ?? 0) : DEFAULT_DEPARTURE_TIMEOUT,
       maxParticipants: init.maxParticipants ?? 0,
       creationTime: BigInt(Math.floor(now / 1000)),
       creationTimeMs: BigInt(Math.floor(now)),
-      turnPassword: newSid('', 43),
+      turnPassword: newId('', 43),
       enabledCodecs: DEFAULT_CODECS.map((mime) => new Codec({ mime })),
       metadata: init.metadata ?? '',
     });
@@ -274,7 +204,7 @@ export class RoomState {
     if (entry.participants.has(identity)) this.removeParticipant(roomName, identity);
     const now = this.nowMs();
     const participant = new ParticipantInfo({
-      sid: newSid('PA_'),
+      sid: newId('PA_'),
       state: ParticipantInfo_State.ACTIVE,
       joinedAt: BigInt(Math.floor(now / 1000)),
       joinedAtMs: BigInt(Math.floor(now)),
@@ -381,7 +311,7 @@ export class RoomState {
   forwardParticipant(roomName: string, identity: string, destination: string): ParticipantInfo | undefined {
     const participant = this.rooms.get(roomName)?.participants.get(identity)?.clone();
     if (participant === undefined) return undefined;
-    participant.sid = newSid('PA_');
+    participant.sid = newId('PA_');
     return this.join(destination, participant);
   }
 
@@ -430,32 +360,15 @@ export class RoomState {
   }
 
   private emit(name: TestServerEventName, room: Room, participant?: ParticipantInfo, track?: TrackInfo): void {
-    const event = new WebhookEvent({
-      event: name,
-      room: room.clone(),
-      id: newSid('EV_'),
-      createdAt: BigInt(Math.floor(this.nowMs() / 1000)),
-    }) as TestServerEvent;
-    if (participant !== undefined) event.participant = participant.clone();
-    if (track !== undefined) event.track = track.clone();
-    this.log.push(event);
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(event.clone() as TestServerEvent);
-      } catch {
-        // A listener's failure must not break the server's state machine.
-      }
-    }
+    this.events.emit(name, { room, participant, track });
   }
 }
 
-const SOURCE_NAMES: Record<string, TrackSource> = {
-  unknown: TrackSource.UNKNOWN,
-  camera: TrackSource.CAMERA,
-  microphone: TrackSource.MICROPHONE,
-  screen_share: TrackSource.SCREEN_SHARE,
-  screen_share_audio: TrackSource.SCREEN_SHARE_AUDIO,
-};
+// Names as in tokens: TRACK_SOURCES is in TrackSource order from CAMERA = 1.
+const SOURCE_NAMES: Record<string, TrackSource> = Object.fromEntries([
+  ['unknown', TrackSource.UNKNOWN],
+  ...TRACK_SOURCES.map((name, index) => [name, index + 1] as const),
+]);
 const TYPE_NAMES: Record<string, TrackType> = { audio: TrackType.AUDIO, video: TrackType.VIDEO, data: TrackType.DATA };
 const STATE_NAMES: Record<string, ParticipantInfo_State> = {
   joining: ParticipantInfo_State.JOINING,
@@ -463,15 +376,10 @@ const STATE_NAMES: Record<string, ParticipantInfo_State> = {
   active: ParticipantInfo_State.ACTIVE,
   disconnected: ParticipantInfo_State.DISCONNECTED,
 };
-const KIND_NAMES: Record<string, ParticipantInfo_Kind> = {
-  standard: ParticipantInfo_Kind.STANDARD,
-  ingress: ParticipantInfo_Kind.INGRESS,
-  egress: ParticipantInfo_Kind.EGRESS,
-  sip: ParticipantInfo_Kind.SIP,
-  agent: ParticipantInfo_Kind.AGENT,
-  connector: ParticipantInfo_Kind.CONNECTOR,
-  bridge: ParticipantInfo_Kind.BRIDGE,
-};
+// PARTICIPANT_KINDS is indexed by ParticipantInfo_Kind value.
+const KIND_NAMES: Record<string, ParticipantInfo_Kind> = Object.fromEntries(
+  PARTICIPANT_KINDS.flatMap((name, kind) => (name === undefined ? [] : [[name, kind as ParticipantInfo_Kind]])),
+);
 
 function byName<T>(table: Record<string, T>, value: string, what: string): T {
   const found = table[value];
@@ -505,5 +413,5 @@ function toTrack(init: SeedTrack): TrackInfo {
       trackType === TrackType.AUDIO ? TrackSource.MICROPHONE : trackType === TrackType.VIDEO ? TrackSource.CAMERA : TrackSource.UNKNOWN;
   }
   const mimeType = trackType === TrackType.AUDIO ? 'audio/opus' : trackType === TrackType.VIDEO ? 'video/VP8' : '';
-  return new TrackInfo({ sid: newSid('TR_'), mimeType, ...rest, type: trackType, source: trackSource });
+  return new TrackInfo({ sid: newId('TR_'), mimeType, ...rest, type: trackType, source: trackSource });
 }
