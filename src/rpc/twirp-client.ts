@@ -318,10 +318,12 @@ export class TwirpClient {
         // re-sent at once on a fresh one when sending it twice cannot do harm. This is Go's
         // net/http rule (Transport.shouldRetryRequest: the connection was reused, nothing of the
         // answer was read, and Request.isReplayable, which counts a POST with an
-        // Idempotency-Key as replayable the way SendData's nonce is here). undici's fetch does
-        // not re-send at all: its client only re-dispatches requests it had not yet written,
-        // which a closed idle socket does not cover. A fresh connection cannot be stale, so
-        // this happens at most once per attempt and does not use up a retry.
+        // Idempotency-Key as replayable the way SendData's nonce is here). undici fails the
+        // request that was in flight on the socket and re-sends only through its opt-in
+        // RetryAgent (idempotent methods, with back-off); Go's rule re-sends at once and stays
+        // safe for writes, which is what a pooled connection closed by a load balancer calls
+        // for. A fresh connection cannot be stale, so this happens at most once per attempt
+        // and does not use up a retry.
         if (
           outcome.kind === 'failure' &&
           outcome.failure.staleConnection &&
