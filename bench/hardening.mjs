@@ -230,6 +230,7 @@ async function soak() {
   console.log(`soak: ${CALLS} calls in ${((Date.now() - started) / 1000).toFixed(0)} s; lk.requests holds ${recorded}`);
   console.log(`  heap used  ${(before.heapUsed / MB).toFixed(0)} MB -> ${(after.heapUsed / MB).toFixed(0)} MB (after GC)`);
   console.log(`  RSS        ${(before.rss / MB).toFixed(0)} MB -> ${(after.rss / MB).toFixed(0)} MB`);
+  console.log(`  buffers    ${(before.arrayBuffers / MB).toFixed(0)} MB -> ${(after.arrayBuffers / MB).toFixed(0)} MB`);
 }
 
 if (child >= 0) {
