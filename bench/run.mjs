@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { printReport } from './lib.mjs';
 
-const sections = ['token.mjs', 'import.mjs', 'rooms.mjs', 'webhook.mjs', 'endpoint.mjs'];
+const sections = ['token.mjs', 'import.mjs', 'rooms.mjs', 'webhook.mjs', 'endpoint.mjs', 'footprint.mjs'];
 const only = process.argv.slice(2);
 
 for (const file of sections) {

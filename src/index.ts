@@ -65,6 +65,8 @@ export type {
   SendDataOptions,
   UpdateParticipantOptions,
 } from './services/index.js';
+export { IngressClient, AgentDispatchClient } from './services/index.js';
+export type { CreateIngressOptions, ListIngressOptions, UpdateIngressOptions, CreateDispatchOptions } from './services/index.js';
 export { RpcError, ServerError, TwirpError, ConnectionError, RequestTimeoutError, RequestAbortedError, ResponseTooLargeError } from './rpc/index.js';
 export type { TwirpErrorCode, RpcErrorContext, ClientOptions, RequestOptions, RpcEncoding, FetchLike, MessageInit } from './rpc/index.js';
 

@@ -54,7 +54,7 @@ const IDENTITY_FLAG: FlagSpec = {
   description: 'the participant (or give it as the second argument)',
 };
 
-const SERVER_NOTE = `The server is --url, else LIVEKIT_URL. Keys are --api-key/--api-secret, else
+export const SERVER_NOTE = `The server is --url, else LIVEKIT_URL. Keys are --api-key/--api-secret, else
 LIVEKIT_API_KEY/LIVEKIT_API_SECRET, else the development key of
 \`livekit-server --dev\`. A server error prints its code and message; exit 1.`;
 

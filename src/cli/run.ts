@@ -6,6 +6,7 @@ import { EXIT_OK, EXIT_USAGE, PROGRAM, redactingIo, secretsOf, UsageError, write
 import { participantsGroup, roomsGroup, sendDataCommand } from './rooms.js';
 import { serveTokenCommand } from './serve-token.js';
 import { tokenCommand, verifyCommand } from './token.js';
+import { dispatchGroup, ingressGroup } from './ingress.js';
 
 type Entry = { readonly kind: 'command'; readonly command: Command } | { readonly kind: 'group'; readonly group: CommandGroup };
 
@@ -16,6 +17,8 @@ const ENTRIES: ReadonlyMap<string, Entry> = new Map<string, Entry>([
   ['participants', { kind: 'group', group: participantsGroup }],
   ['send-data', { kind: 'command', command: sendDataCommand }],
   ['serve-token', { kind: 'command', command: serveTokenCommand }],
+  ['ingress', { kind: 'group', group: ingressGroup }],
+  ['dispatch', { kind: 'group', group: dispatchGroup }],
 ]);
 
 // Words people type for these commands, mapped to ours.
@@ -26,6 +29,9 @@ const ALIASES: ReadonlyMap<string, string> = new Map([
   ['senddata', 'send-data'],
   ['serve', 'serve-token'],
   ['token-server', 'serve-token'],
+  ['ingresses', 'ingress'],
+  ['agent-dispatch', 'dispatch'],
+  ['dispatches', 'dispatch'],
 ]);
 
 /**

@@ -10,3 +10,7 @@ export type {
   SendDataOptions,
   UpdateParticipantOptions,
 } from './room-service.js';
+export { IngressClient } from './ingress.js';
+export type { CreateIngressOptions, ListIngressOptions, UpdateIngressOptions } from './ingress.js';
+export { AgentDispatchClient } from './agent-dispatch.js';
+export type { CreateDispatchOptions } from './agent-dispatch.js';

@@ -6,6 +6,8 @@ import type { ClientOptions } from '../rpc/options.js';
 import { show } from '../rpc/options.js';
 import { TwirpClient } from '../rpc/twirp-client.js';
 import { RoomServiceClient } from './room-service.js';
+import { IngressClient } from './ingress.js';
+import { AgentDispatchClient } from './agent-dispatch.js';
 import { sharedTransport } from './transport.js';
 
 /**
@@ -46,6 +48,8 @@ export interface LiveKitAPIOptions extends ClientOptions {
  */
 export class LiveKitAPI {
   readonly #room: RoomServiceClient;
+  readonly #ingress: IngressClient;
+  readonly #agentDispatch: AgentDispatchClient;
 
   constructor(options: LiveKitAPIOptions = {}) {
     const who = 'LiveKitAPI';
@@ -63,10 +67,22 @@ export class LiveKitAPI {
     const rpc = new TwirpClient(who, host, apiKey, secret, { ...options, token });
     const transport = sharedTransport(rpc);
     this.#room = new RoomServiceClient(transport);
+    this.#ingress = new IngressClient(transport);
+    this.#agentDispatch = new AgentDispatchClient(transport);
   }
 
   /** Rooms, participants, data messages and RPC. */
   get room(): RoomServiceClient {
     return this.#room;
+  }
+
+  /** Ingress: RTMP and WHIP endpoints, and URL pulls. */
+  get ingress(): IngressClient {
+    return this.#ingress;
+  }
+
+  /** Explicit agent dispatch to rooms. */
+  get agentDispatch(): AgentDispatchClient {
+    return this.#agentDispatch;
   }
 }

@@ -23,6 +23,7 @@ export type { RequestLogOptions } from './request-log.js';
 export type { FaultMatch, HttpFault, TestServerFault, TwirpFault } from './faults.js';
 
 export type { TestServerClaims, TestServerLimits } from './service.js';
+export type { TestServerRequest, TestServerRequests } from './registry.js';
 export type { TestServerEvent, TestServerEventListener, TestServerEventName } from './events.js';
 
 export type { PerformRpcHandler, RoomServiceMethod, RoomServiceRequest, RoomServiceRequests } from './rooms/service.js';
@@ -31,3 +32,7 @@ export type { SeedParticipant, SeedRoom, SeedTrack } from './rooms/state.js';
 
 export { TestServerTwirpError, TWIRP_HTTP_STATUS } from './twirp.js';
 export type { TwirpErrorCode } from './twirp.js';
+
+export type { IngressRequests } from './ingress/service.js';
+export type { TestServerIngress, TestServerIngressOptions } from './ingress/state.js';
+export type { AgentDispatchRequests, TestServerAgentDispatch } from './agent-dispatch/service.js';

@@ -3,6 +3,8 @@
 // and state, plus one line in each list below.
 import type { RoomServiceRequests } from './rooms/service.js';
 import type { TestService } from './service.js';
+import type { IngressRequests } from './ingress/service.js';
+import type { AgentDispatchRequests } from './agent-dispatch/service.js';
 
 type Qualified<Service extends string, Requests> = {
   [M in keyof Requests & string as `${Service}.${M}`]: Requests[M];
@@ -17,7 +19,9 @@ type Qualified<Service extends string, Requests> = {
  * type Create = TestServerRequests['RoomService.CreateRoom']; // CreateRoomRequest
  * ```
  */
-export type TestServerRequests = Qualified<'RoomService', RoomServiceRequests>;
+export type TestServerRequests = Qualified<'RoomService', RoomServiceRequests> &
+  Qualified<'Ingress', IngressRequests> &
+  Qualified<'AgentDispatchService', AgentDispatchRequests>;
 
 /**
  * Any request message the test server decodes.
@@ -33,9 +37,7 @@ export type TestServerRequest = TestServerRequests[keyof TestServerRequests];
 /** Services a self-hosted livekit-server registers that the test server does not serve yet: they answer `unimplemented` after their grant check. */
 export const SELF_HOSTED_UNSERVED: Readonly<Record<string, (claims: { video?: Record<string, unknown>; sip?: Record<string, unknown> } | undefined) => boolean>> = {
   Egress: (claims) => claims?.video?.['roomRecord'] === true,
-  Ingress: (claims) => claims?.video?.['ingressAdmin'] === true,
   SIP: (claims) => claims?.sip?.['admin'] === true || claims?.sip?.['call'] === true,
-  AgentDispatchService: (claims) => claims?.video?.['roomAdmin'] === true,
 };
 
 /** Services only LiveKit Cloud has: a self-hosted server answers them with a plain 404. */

@@ -11,6 +11,9 @@ import { FaultQueue, type TestServerFault } from './faults.js';
 import { CLOUD_ONLY, registry, SELF_HOSTED_UNSERVED, type TestServerRequest, type TestServerRequests } from './registry.js';
 import { createRoomService, type PerformRpcHandler, type RoomServiceMethod, type RoomServiceRequests } from './rooms/service.js';
 import { RoomState, type SeedParticipant, type SeedRoom, type SeedTrack } from './rooms/state.js';
+import { createIngressService } from './ingress/service.js';
+import { IngressStore, type TestServerIngress, type TestServerIngressOptions } from './ingress/state.js';
+import { createAgentDispatchService, type TestServerAgentDispatch } from './agent-dispatch/service.js';
 import {
   permissionDenied,
   type MessageClass,
@@ -71,6 +74,8 @@ export interface TestServerOptions {
   leewaySeconds?: number;
   /** How much of its traffic `lk.requests` keeps: the last 1000 requests, bodies cut at 64 KiB. */
   requestLog?: RequestLogOptions;
+  /** How the Ingress service behaves: `notConnected`, `pageSize`, the RTMP and WHIP URLs. */
+  ingress?: TestServerIngressOptions;
 }
 
 /**
@@ -283,6 +288,10 @@ export interface TestServer {
   reset(): void;
   /** Stops the server: open connections and hanging calls are dropped. Idempotent. */
   close(): Promise<void>;
+  /** The ingresses: read them, start and end their streams, switch the service off. */
+  readonly ingress: TestServerIngress;
+  /** The agent dispatches, by room. */
+  readonly agentDispatch: TestServerAgentDispatch;
 }
 
 const DEFAULT_LIMITS: TestServerLimits = {
@@ -385,7 +394,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     performRpc: () => performRpc,
     dataLogSize: logLimits.maxRequests,
   });
-  const services = registry([roomService]);
+  const ingressStore = new IngressStore(options.ingress ?? {}, state, events, now);
+  const agentDispatchService = createAgentDispatchService(events);
+  const services = registry([roomService, createIngressService(ingressStore), agentDispatchService]);
 
   const authenticate = (req: IncomingMessage, url: URL): AuthResult => {
     const header = req.headers.authorization;
@@ -654,6 +665,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       });
       return closing;
     },
+    ingress: ingressStore.handle(),
+    agentDispatch: agentDispatchService.view,
   };
 }
 

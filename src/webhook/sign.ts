@@ -54,6 +54,8 @@ export interface SignWebhookOptions {
   ttl?: Ttl;
 }
 
+// A type alias, not an interface: only an alias is assignable to `Record<string, string>`
+// (fetch's `HeadersInit`), so `fetch(url, { headers: signed.headers })` compiles.
 /**
  * The headers a LiveKit server sends with a webhook.
  *
@@ -62,14 +64,14 @@ export interface SignWebhookOptions {
  * await fetch(url, { method: 'POST', headers: signed.headers, body: signed.body });
  * ```
  */
-export interface WebhookHeaders {
+export type WebhookHeaders = {
   /** `application/webhook+json`. */
   readonly 'Content-Type': typeof WEBHOOK_CONTENT_TYPE;
   /** The raw JWT, without `Bearer `. */
   readonly Authorization: string;
   /** `LiveKit`. */
   readonly 'User-Agent': 'LiveKit';
-}
+};
 
 /**
  * A webhook request exactly as a LiveKit server would send it.

@@ -16,8 +16,6 @@ const require = createRequire(import.meta.url);
 const PENDING: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries({
     'issue 8 (egress)': ['EgressClient', 'BaseOptions', 'EncodedOutputs', 'ListEgressOptions', 'ParticipantEgressOptions', 'RoomCompositeOptions', 'TrackCompositeOptions', 'WebOptions'],
-    'issue 8 (ingress)': ['IngressClient', 'CreateIngressOptions', 'ListIngressOptions', 'UpdateIngressOptions'],
-    'issue 8 (agent dispatch)': ['AgentDispatchClient'],
     'issue 9 (sip)': [
       'SipClient', 'SipCallError', 'CreateSipDispatchRuleOptions', 'CreateSipInboundTrunkOptions', 'CreateSipOutboundTrunkOptions',
       'CreateSipParticipantOptions', 'CreateSipTrunkOptions', 'ListSipDispatchRuleOptions', 'ListSipTrunkOptions', 'SipDispatchRuleCallee',

@@ -35,7 +35,7 @@ describe('routing', () => {
     expect(body['msg']).toBe('unsupported method "GET" (only POST is allowed)');
   });
 
-  it.each(['Egress.ListEgress', 'Ingress.ListIngress', 'SIP.ListSIPInboundTrunk', 'AgentDispatchService.ListDispatch'])(
+  it.each(['Egress.ListEgress', 'SIP.ListSIPInboundTrunk'])(
     'answers unimplemented for %s, after checking its grant',
     async (route) => {
       expectTwirp(await call(lk, route, '{}', { token: null }), 'unauthenticated', 401);
