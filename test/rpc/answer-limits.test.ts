@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { Room } from '@livekit/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ResponseTooLargeError, ServerError } from '../../src/rpc/errors.js';
@@ -146,6 +147,19 @@ describe.each(transports)('answers over %s', (_name, transportOptions) => {
     expect(error).toBeInstanceOf(ServerError);
     expect(error).toMatchObject({ code: 'internal', status: 200 });
     expect((error as Error).message).toMatch(/content type is "text\/plain", not application\/protobuf or application\/json/);
+  });
+
+  it('measures a compressed answer after decoding, whatever its Content-Length says', async () => {
+    const bomb = gzipSync(Buffer.alloc(8 * MiB));
+    server.answer((res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/protobuf', 'content-encoding': 'gzip', 'content-length': String(bomb.length) })
+        .end(bomb),
+    );
+    const result = await rooms({ maxResponseBytes: MiB }).listRooms().catch((err: unknown) => err);
+    // node:http asks for no compression and reads the bytes as sent; fetch inflates them.
+    if (transportOptions.fetch === undefined) expect(result).toBeInstanceOf(ServerError);
+    else expect(result).toBeInstanceOf(ResponseTooLargeError);
   });
 
   it('reads a JSON answer with a charset parameter', async () => {
