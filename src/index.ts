@@ -99,7 +99,7 @@ export type {
   SipOutboundTrunkUpdateOptions,
   TransferSipParticipantOptions,
 } from './services/index.js';
-export { RpcError, ServerError, TwirpError, ConnectionError, RequestTimeoutError, RequestAbortedError } from './rpc/index.js';
+export { RpcError, ServerError, TwirpError, ConnectionError, RequestTimeoutError, RequestAbortedError, ResponseTooLargeError } from './rpc/index.js';
 export type { TwirpErrorCode, RpcErrorContext, ClientOptions, RequestOptions, RpcEncoding, FetchLike, MessageInit } from './rpc/index.js';
 
 // Webhooks

@@ -2,7 +2,7 @@
 // `--no-name` for negatable booleans, repeatable flags, `--` to end flags, and errors that
 // say what to type instead (closest known flag, missing value). No dependency.
 import { closest } from '../internal/closest.js';
-import { UsageError } from './io.js';
+import { describeValue, UsageError } from './io.js';
 
 /** How a flag takes its value. `strings` may be given several times and collects them all. */
 export type FlagType = 'boolean' | 'string' | 'strings';
@@ -135,7 +135,7 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], c
       if (next === undefined || (next.startsWith('--') && next.length > 2)) {
         throw new UsageError(
           `--${name} needs a value${spec.value === undefined ? '' : ` ${spec.value}`}` +
-            (next === undefined ? '' : ` (to pass a value that starts with --, write --${name}=${next})`),
+            (next === undefined ? '' : ` (to pass a value that starts with --, write --${name}=<value>)`),
           command,
         );
       }
@@ -168,7 +168,7 @@ function parseBoolean(text: string, spec: FlagSpec, command: string): boolean {
   if (TRUE_WORDS.has(lower)) return true;
   if (FALSE_WORDS.has(lower)) return false;
   throw new UsageError(
-    `--${spec.name} is a switch: write --${spec.name}, --${spec.name}=false${spec.negatable === true ? ` or --no-${spec.name}` : ''}, not --${spec.name}=${text}`,
+    `--${spec.name} is a switch: write --${spec.name} or --${spec.name}=false${spec.negatable === true ? ` or --no-${spec.name}` : ''}, not --${spec.name}= with ${describeValue(text)}`,
     command,
   );
 }
@@ -180,7 +180,17 @@ function unknownFlagMessage(flag: string, specs: readonly FlagSpec[], command: s
     ...(s.negatable === true ? [`--no-${s.name}`] : []),
   ]);
   const suggestion = closest(flag.startsWith('--') ? flag : `-${flag}`, candidates);
-  return `unknown flag ${flag} for '${command}'${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`;
+  return `unknown flag ${shownFlag(flag)} for '${command}'${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`;
+}
+
+/** A flag as typed when it looks like one (`--romo`), else described: it may be a pasted secret. */
+export function shownFlag(flag: string): string {
+  return /^--?[A-Za-z][A-Za-z0-9-]{0,30}$/.test(flag) ? flag : describeValue(flag);
+}
+
+/** A command word as typed when it looks like one (`romos`), else described. */
+export function shownWord(word: string): string {
+  return /^[a-z][a-z-]{0,20}$/.test(word) ? `'${word}'` : describeValue(word);
 }
 
 const HELP_WIDTH = 80;

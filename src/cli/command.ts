@@ -1,6 +1,6 @@
 // The shape every command has, and the one place that turns its outcome into an exit status.
 import { formatHelp, parseArgs, type FlagSpec, type HelpText, type ParsedArgs } from './args.js';
-import { CommandFailure, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROGRAM, UsageError, writeLine, type CliIo } from './io.js';
+import { CommandFailure, describeValue, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROGRAM, UsageError, writeLine, type CliIo } from './io.js';
 
 /** A command: its flags, its help and what it does. */
 export interface Command {
@@ -56,8 +56,8 @@ export async function execute(command: Command, argv: readonly string[], io: Cli
       const hint = /^(true|false)$/i.test(extra) ? ` (write a switch's value with =, e.g. --can-publish=${extra})` : '';
       throw new UsageError(
         command.maxPositionals === 0
-          ? `'${command.path}' takes no arguments, got ${JSON.stringify(extra)}${hint}`
-          : `unexpected argument ${JSON.stringify(extra)}${hint}`,
+          ? `'${command.path}' takes no arguments, got ${describeValue(extra)}${hint}`
+          : `unexpected argument: ${describeValue(extra)}${hint}`,
         command.path,
       );
     }

@@ -1,6 +1,6 @@
 // Which API key and secret a command signs or verifies with, and which server it calls.
 import type { FlagSpec, ParsedArgs } from './args.js';
-import { PROGRAM, UsageError, writeLine, type CliIo } from './io.js';
+import { describeValue, PROGRAM, UsageError, writeLine, type CliIo } from './io.js';
 
 /** The key `livekit-server --dev` accepts. Its secret is the word `secret`. */
 export const DEV_API_KEY = 'devkey';
@@ -53,7 +53,7 @@ export function resolveKeys(args: ParsedArgs, io: CliIo, command: string): Resol
   throw new UsageError(
     apiKey === undefined
       ? 'an API secret was given without its key: pass --api-key <key> or set LIVEKIT_API_KEY'
-      : `API key "${apiKey}" was given without its secret: pass --api-secret <secret> or set LIVEKIT_API_SECRET`,
+      : 'an API key was given without its secret: pass --api-secret <secret> or set LIVEKIT_API_SECRET',
     command,
   );
 }
@@ -78,7 +78,7 @@ export function resolveUrl(args: ParsedArgs, io: CliIo, command: string): string
   }
   if (!/^(https?|wss?):\/\/[^/]/i.test(url)) {
     throw new UsageError(
-      `--url ${JSON.stringify(url)} is not a server address; use http(s):// or ws(s)://, e.g. https://my-project.livekit.cloud`,
+      `--url (${describeValue(url)}) is not a server address; use http(s):// or ws(s)://, e.g. https://my-project.livekit.cloud`,
       command,
     );
   }

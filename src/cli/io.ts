@@ -65,6 +65,41 @@ export class CommandFailure extends Error {
 /** The program name, as users type it. */
 export const PROGRAM = 'livekit-server-api';
 
+/**
+ * How a message refers to a value the user typed: by its length, never its content. Any value
+ * may be a secret that landed in the wrong flag (`--ttl "$LIVEKIT_API_SECRET"`), and what the
+ * CLI prints ends up in terminals, CI logs and bug reports.
+ */
+export function describeValue(text: string): string {
+  return text === '' ? 'an empty value' : `a value of ${text.length} character${text.length === 1 ? '' : 's'} (not shown)`;
+}
+
+/** Shorter values are not redacted: they cannot be a real secret and would blank common words. */
+const MIN_REDACTED_LENGTH = 8;
+
+/**
+ * The secrets a command line carries: the `--api-secret` value and `LIVEKIT_API_SECRET`. Every
+ * line the CLI writes has them replaced by `[redacted]`, whichever message they would end up in.
+ */
+export function secretsOf(argv: readonly string[], env: CliIo['env']): string[] {
+  const secrets = new Set<string>();
+  const fromEnv = env['LIVEKIT_API_SECRET'];
+  if (fromEnv !== undefined) secrets.add(fromEnv);
+  argv.forEach((arg, i) => {
+    if (arg === '--api-secret' && argv[i + 1] !== undefined) secrets.add(argv[i + 1]!);
+    else if (arg.startsWith('--api-secret=')) secrets.add(arg.slice('--api-secret='.length));
+  });
+  return [...secrets].filter((secret) => secret.length >= MIN_REDACTED_LENGTH);
+}
+
+/** `io` with every occurrence of `secrets` in what it writes replaced by `[redacted]`. */
+export function redactingIo(io: CliIo, secrets: readonly string[]): CliIo {
+  if (secrets.length === 0) return io;
+  const redact = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+  const sink = (target: TextSink): TextSink => ({ write: (text) => target.write(redact(String(text))) });
+  return { ...io, stdout: sink(io.stdout), stderr: sink(io.stderr) };
+}
+
 /** Writes one line (a newline is added). */
 export function writeLine(sink: TextSink, text = ''): void {
   sink.write(`${text}\n`);

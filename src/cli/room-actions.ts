@@ -13,7 +13,7 @@ import {
 } from '@livekit/protocol';
 import { ttlToSeconds } from '../token/ttl.js';
 import type { ParsedArgs } from './args.js';
-import { CommandFailure, UsageError, writeLine, type CliIo } from './io.js';
+import { CommandFailure, describeValue, UsageError, writeLine, type CliIo } from './io.js';
 import { call, connect, printJson, required } from './session.js';
 import { enumName, formatDetails, formatTable, formatTime } from './table.js';
 import { parseAttributes, parseSources } from './values.js';
@@ -142,7 +142,7 @@ export async function listRooms(args: ParsedArgs, io: CliIo): Promise<void> {
 function parseCount(text: string | undefined, flag: string, command: string, unit = ''): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text.trim()) || Number(text) > 0xffffffff) {
-    throw new UsageError(`--${flag} takes a whole number${unit} ≥ 0, got ${JSON.stringify(text)}`, command);
+    throw new UsageError(`--${flag} takes a whole number${unit} ≥ 0, got ${describeValue(text)}`, command);
   }
   return Number(text);
 }
@@ -153,7 +153,7 @@ function parseSeconds(text: string | undefined, flag: string, command: string): 
   try {
     return ttlToSeconds(text, `--${flag}`);
   } catch {
-    throw new UsageError(`--${flag} ${JSON.stringify(text)} is not a duration; use seconds (300) or 5m, 30s, 1h`, command);
+    throw new UsageError(`--${flag} (${describeValue(text)}) is not a duration; use seconds (300) or 5m, 30s, 1h`, command);
   }
 }
 

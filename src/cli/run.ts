@@ -1,7 +1,8 @@
 // The `livekit-server-api` command line: finds the command in argv and runs it.
 import { closest } from '../internal/closest.js';
 import { commandsOf, execute, type Command, type CommandGroup } from './command.js';
-import { EXIT_OK, EXIT_USAGE, PROGRAM, UsageError, writeLine, type CliIo } from './io.js';
+import { shownFlag, shownWord } from './args.js';
+import { EXIT_OK, EXIT_USAGE, PROGRAM, redactingIo, secretsOf, UsageError, writeLine, type CliIo } from './io.js';
 import { participantsGroup, roomsGroup, sendDataCommand } from './rooms.js';
 import { serveTokenCommand } from './serve-token.js';
 import { sipGroup } from './sip.js';
@@ -51,7 +52,8 @@ const ALIASES: ReadonlyMap<string, string> = new Map([
  * });
  * ```
  */
-export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+export async function run(argv: readonly string[], rawIo: CliIo): Promise<number> {
+  const io = redactingIo(rawIo, secretsOf(argv, rawIo.env));
   const [first, ...rest] = argv;
   if (first === undefined) {
     // Help asked for is a result (stdout); help instead of a command is an error (stderr).
@@ -76,8 +78,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return usage(
       io,
       first.startsWith('-')
-        ? `unknown flag ${first}; flags go after the command, e.g. ${PROGRAM} token --help`
-        : `unknown command '${first}'${suggestion === undefined ? '' : `; did you mean '${suggestion}'?`}`,
+        ? `unknown flag ${shownFlag(first)}; flags go after the command, e.g. ${PROGRAM} token --help`
+        : `unknown command ${shownWord(first)}${suggestion === undefined ? '' : `; did you mean '${suggestion}'?`}`,
     );
   }
   if (entry.kind === 'command') return execute(entry.command, rest, io);
@@ -104,7 +106,7 @@ function runGroup(group: CommandGroup, argv: readonly string[], io: CliIo): Prom
     const suggestion = closest(sub, names);
     return usage(
       io,
-      `unknown ${group.name} command '${sub}'${suggestion === undefined ? '' : `; did you mean '${group.name} ${suggestion}'?`} ` +
+      `unknown ${group.name} command ${shownWord(sub)}${suggestion === undefined ? '' : `; did you mean '${group.name} ${suggestion}'?`} ` +
         `(${group.name} commands: ${names.join(', ')})`,
       group.name,
     );

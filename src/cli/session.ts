@@ -8,7 +8,7 @@ import { LiveKitAPI } from '../services/livekit-api.js';
 import { ttlToSeconds } from '../token/ttl.js';
 import type { ParsedArgs } from './args.js';
 import { resolveKeys, resolveUrl, type ResolvedKeys } from './credentials.js';
-import { CommandFailure, UsageError, writeLine, type CliIo } from './io.js';
+import { CommandFailure, describeValue, UsageError, writeLine, type CliIo } from './io.js';
 
 /** The server the flags name, every service of it, and what to tell the user when a call fails. */
 export interface Session {
@@ -28,7 +28,7 @@ export function connect(args: ParsedArgs, io: CliIo, command: string): Session {
   const retriesText = args.string('retries');
   if (retriesText !== undefined) {
     if (!/^\d+$/.test(retriesText.trim()) || Number(retriesText) > 10) {
-      throw new UsageError(`--retries takes a whole number from 0 to 10, got ${JSON.stringify(retriesText)}`, command);
+      throw new UsageError(`--retries takes a whole number from 0 to 10, got ${describeValue(retriesText)}`, command);
     }
     requestOptions.retries = Number(retriesText);
   }
@@ -90,7 +90,7 @@ export function parseTimeoutMs(text: string, command: string): number {
     if (/^\d+(\.\d+)?\s*ms$/i.test(trimmed)) return Math.ceil(Number.parseFloat(trimmed)) || fail();
     return ttlToSeconds(trimmed) * 1000;
   } catch {
-    throw new UsageError(`--timeout ${JSON.stringify(text)} is not a duration; use seconds (30) or 500ms, 30s, 2m`, command);
+    throw new UsageError(`--timeout (${describeValue(text)}) is not a duration; use seconds (30) or 500ms, 30s, 2m`, command);
   }
 }
 
@@ -103,7 +103,7 @@ export function required(args: ParsedArgs, index: number, flag: string, what: st
   const positional = args.positionals[index];
   const flagged = args.string(flag);
   if (positional !== undefined && flagged !== undefined && positional !== flagged) {
-    throw new UsageError(`the ${what} is given twice (${JSON.stringify(positional)} and --${flag} ${JSON.stringify(flagged)}); give it once`, command);
+    throw new UsageError(`the ${what} is given twice, as an argument and as --${flag}, with different values; give it once`, command);
   }
   const value = positional ?? flagged;
   if (value === undefined || value === '') {

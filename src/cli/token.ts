@@ -1,4 +1,5 @@
 // `token`: mint an access token from flags. `verify`: check one and print its claims.
+import { closest } from '../internal/closest.js';
 import { AccessToken } from '../token/access-token.js';
 import { TokenVerificationError } from '../token/errors.js';
 import { VIDEO_GRANT_FIELD_TYPES, videoGrantToClaims, type ParticipantKindName, type VideoGrant } from '../token/grants.js';
@@ -7,7 +8,7 @@ import { TokenVerifier } from '../token/verifier.js';
 import type { FlagSpec, ParsedArgs } from './args.js';
 import { execute, type Command } from './command.js';
 import { DEV_API_KEY, KEY_FLAGS, resolveKeys } from './credentials.js';
-import { CommandFailure, UsageError, writeLine, type CliIo } from './io.js';
+import { CommandFailure, describeValue, UsageError, writeLine, type CliIo } from './io.js';
 import { TRACK_SOURCES, parseAttributes, parseJsonObject, parseSources } from './values.js';
 
 /** A boolean grant flag and the claim it sets. */
@@ -180,7 +181,7 @@ function mintToken(args: ParsedArgs, io: CliIo): void {
   const identity = args.string('identity');
   if (room !== undefined) {
     if (typeof video['room'] === 'string' && video['room'] !== room) {
-      throw new UsageError(`--room ${JSON.stringify(room)} and the room in --grant (${JSON.stringify(video['room'])}) differ; give one`, 'token');
+      throw new UsageError('--room and the room in --grant differ; give one', 'token');
     }
     video['room'] = room;
   }
@@ -269,7 +270,11 @@ const KINDS: readonly ParticipantKindName[] = ['standard', 'agent', 'sip', 'ingr
 function parseKind(text: string): ParticipantKindName {
   const kind = text.toLowerCase();
   if (!(KINDS as readonly string[]).includes(kind)) {
-    throw new UsageError(`--kind ${JSON.stringify(text)} is not a participant kind; use one of ${KINDS.join(', ')}`, 'token');
+    const suggestion = closest(kind, KINDS);
+    throw new UsageError(
+      `--kind (${describeValue(text)}) is not a participant kind; ${suggestion === undefined ? '' : `did you mean ${suggestion}? `}use one of ${KINDS.join(', ')}`,
+      'token',
+    );
   }
   return kind as ParticipantKindName;
 }
@@ -281,7 +286,7 @@ function parseTtl(text: string): number | string {
     ttlToSeconds(ttl, '--ttl');
   } catch {
     throw new UsageError(
-      `--ttl ${JSON.stringify(text)} is not a lifetime of at least 1 second; use seconds (3600) or a duration such as 30m, 10h, "2 days"`,
+      `--ttl (${describeValue(text)}) is not a lifetime of at least 1 second; use seconds (3600) or a duration such as 30m, 10h, "2 days"`,
       'token',
     );
   }
@@ -360,7 +365,7 @@ async function verifyToken(args: ParsedArgs, io: CliIo): Promise<void> {
   if (leewayText !== undefined) {
     leewaySeconds = Number(leewayText);
     if (leewayText.trim() === '' || !Number.isFinite(leewaySeconds) || leewaySeconds < 0) {
-      throw new UsageError(`--leeway takes a number of seconds ≥ 0, got ${JSON.stringify(leewayText)}`, 'verify');
+      throw new UsageError(`--leeway takes a number of seconds ≥ 0, got ${describeValue(leewayText)}`, 'verify');
     }
   }
   const keys = resolveKeys(args, io, 'verify');

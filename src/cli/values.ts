@@ -1,7 +1,7 @@
 // Parsers for flag values several commands share. Each throws a UsageError that says how
 // to write the value.
 import { TRACK_SOURCES } from '../token/grants.js';
-import { UsageError } from './io.js';
+import { describeValue, UsageError } from './io.js';
 
 /** Track sources by their claim names (the token module's list). */
 export { TRACK_SOURCES };
@@ -11,11 +11,9 @@ export function parseJsonObject(text: string, flag: string, command: string): Re
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(
-      `${flag} is not valid JSON (${(error as Error).message}); quote it for the shell, e.g. ${flag} '{"key":"value"}'`,
-      command,
-    );
+  } catch {
+    // JSON.parse's message quotes the text it failed on: it is not passed on.
+    throw new UsageError(`${flag} is not valid JSON; quote it for the shell, e.g. ${flag} '{"key":"value"}'`, command);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UsageError(`${flag} must be a JSON object, e.g. ${flag} '{"key":"value"}'`, command);
@@ -29,7 +27,7 @@ export function parseSources(values: readonly string[], command: string): string
   for (const name of names) {
     if (!(TRACK_SOURCES as readonly string[]).includes(name)) {
       throw new UsageError(
-        `--sources: ${JSON.stringify(name)} is not a track source; use a comma-separated list of ${TRACK_SOURCES.join(', ')}`,
+        `--sources: ${describeValue(name)} is not a track source; use a comma-separated list of ${TRACK_SOURCES.join(', ')}`,
         command,
       );
     }
@@ -54,7 +52,7 @@ export function parseAttributes(values: readonly string[], command: string): Rec
     }
     const eq = value.indexOf('=');
     if (eq <= 0) {
-      throw new UsageError(`--attributes takes key=value (e.g. --attributes team=blue), got ${JSON.stringify(value)}`, command);
+      throw new UsageError(`--attributes takes key=value (e.g. --attributes team=blue), got ${describeValue(value)}`, command);
     }
     attributes[value.slice(0, eq)] = value.slice(eq + 1);
   }

@@ -183,10 +183,48 @@ export class ConnectionError extends RpcError {
   declare readonly code: 'connection_failed';
   /** Whether the server may have received (and acted on) the request. */
   readonly mayHaveReachedServer: boolean;
+  /**
+   * Whether the request was written into a pooled keep-alive connection that the server (or a
+   * proxy) had closed while it was idle, before any answer arrived. Calls safe to repeat are
+   * re-sent at once on a fresh connection in that case; this is true only for the others.
+   */
+  readonly closedWhileIdle: boolean;
 
-  constructor(detail: string, mayHaveReachedServer: boolean, context: RpcErrorContext) {
+  constructor(detail: string, mayHaveReachedServer: boolean, context: RpcErrorContext, closedWhileIdle = false) {
     super('connection_failed', `failed: ${detail}`, context);
     this.mayHaveReachedServer = mayHaveReachedServer;
+    this.closedWhileIdle = closedWhileIdle;
+  }
+}
+
+/**
+ * The answer was larger than the call's `maxResponseBytes` (32 MiB by default): it was
+ * refused on its `Content-Length`, or the body grew past the limit while it was read. The
+ * connection was dropped and the call is not retried.
+ *
+ * @example
+ * ```ts
+ * import { ResponseTooLargeError } from 'livekit-server-api';
+ * try {
+ *   await egress.listEgress();
+ * } catch (err) {
+ *   if (err instanceof ResponseTooLargeError) console.warn(`answer over ${err.limitBytes} bytes`);
+ * }
+ * ```
+ */
+export class ResponseTooLargeError extends RpcError {
+  declare readonly code: 'response_too_large';
+  /** The limit that was exceeded, in bytes. */
+  readonly limitBytes: number;
+
+  constructor(limitBytes: number, detail: string, context: RpcErrorContext) {
+    super(
+      'response_too_large',
+      `failed: ${detail}`,
+      context,
+      '; if such answers are expected, pass a larger maxResponseBytes to the client or the call',
+    );
+    this.limitBytes = limitBytes;
   }
 }
 

@@ -9,6 +9,8 @@ import type { HttpTransport } from './http.js';
 export const FAILOVER_BACKOFF_BASE_MS = 200;
 /** Calls with a shorter per-attempt timeout never fail over. */
 export const MIN_FAILOVER_TIMEOUT_MS = 5_000;
+/** A region list is a few hundred bytes; anything much larger is not one. */
+const MAX_REGIONS_BYTES = 64 * 1024;
 /** How long region discovery may take before the retry goes to the same host instead. */
 const DISCOVERY_TIMEOUT_MS = 2_000;
 
@@ -22,11 +24,17 @@ export function failoverDelayMs(hop: number): number {
   return FAILOVER_BACKOFF_BASE_MS * 2 ** (hop - 1);
 }
 
-/** The http(s) origin of a region URL (`wss://…` becomes `https://…`), or undefined if invalid. */
+/**
+ * The https origin of a region URL (`wss://…` becomes `https://…`), or undefined when it is
+ * invalid, not TLS, or not a LiveKit Cloud host: the region list decides where the bearer
+ * token goes next, so a tampered or misconfigured list must not send it anywhere else.
+ */
 export function regionOrigin(url: string): string | undefined {
   try {
-    const parsed = new URL(url.replace(/^ws(s?):/i, 'http$1:'));
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : undefined;
+    const parsed = new URL(url.replace(/^wss:/i, 'https:'));
+    return parsed.protocol === 'https:' && isCloudHost(parsed.hostname) && parsed.username === '' && parsed.password === ''
+      ? parsed.origin
+      : undefined;
   } catch {
     return undefined;
   }
@@ -65,6 +73,7 @@ export class RegionDirectory {
         method: 'GET',
         headers: { authorization, accept: 'application/json' },
         signal: controller.signal,
+        maxResponseBytes: MAX_REGIONS_BYTES,
       });
       if (response.status !== 200) return cached?.origins ?? [];
       const origins = parseRegions(new TextDecoder().decode(response.body));

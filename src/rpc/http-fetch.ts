@@ -1,4 +1,5 @@
-import { mayHaveReachedServer, TransportFailure } from './http.js';
+import { readAtMost } from '../internal/bytes.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, mayHaveReachedServer, parseContentLength, ResponseTooLarge, TransportFailure } from './http.js';
 import type { HttpResponse, HttpTransport } from './http.js';
 
 /**
@@ -33,8 +34,9 @@ export function fetchTransport(fetchImpl: FetchLike): HttpTransport {
     }
     let body: Uint8Array;
     try {
-      body = new Uint8Array(await response.arrayBuffer());
+      body = await readBody(response, request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     } catch (err) {
+      if (err instanceof ResponseTooLarge) throw err;
       if (signal.aborted) throw signal.reason;
       throw new TransportFailure(true, err);
     }
@@ -46,6 +48,30 @@ export function fetchTransport(fetchImpl: FetchLike): HttpTransport {
     };
     return result;
   };
+}
+
+/**
+ * Reads a body up to `limit` bytes: refused on its `Content-Length` before reading, and
+ * cancelled (the connection dropped) as soon as it grows past the limit while streaming.
+ */
+async function readBody(response: Response, limit: number): Promise<Uint8Array> {
+  const announced = parseContentLength(response.headers.get('content-length'));
+  if (announced !== undefined && announced > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new ResponseTooLarge(limit, announced);
+  }
+  const stream = response.body;
+  // A test double's Response may carry no stream; its whole body is already in memory.
+  if (stream === null) return new Uint8Array(0);
+  // With a Content-Length under the cap and no content coding, HTTP framing already bounds
+  // the body, and arrayBuffer() is faster than reading chunks. A coded (gzip…) body is
+  // measured after decoding, as it is read: its Content-Length says nothing of that size.
+  if (announced !== undefined && response.headers.get('content-encoding') === null) {
+    return new Uint8Array(await response.arrayBuffer());
+  }
+  const body = await readAtMost(stream, limit);
+  if (body === undefined) throw new ResponseTooLarge(limit);
+  return body;
 }
 
 /** A transport over the global `fetch`, resolved at each call so that polyfills set later apply. */

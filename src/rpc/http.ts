@@ -10,7 +10,21 @@ export interface HttpRequest {
   readonly body?: Uint8Array | string | undefined;
   /** Aborts the request; the transport then rejects with `signal.reason`. */
   readonly signal: AbortSignal;
+  /**
+   * The most answer bytes to read. A larger `Content-Length`, or a body that grows past it,
+   * makes the transport drop the connection and reject with {@link ResponseTooLarge}.
+   * Default {@link DEFAULT_MAX_RESPONSE_BYTES}.
+   */
+  readonly maxResponseBytes?: number | undefined;
+  /**
+   * Send on a new connection, not a pooled keep-alive one: used to re-send a request that
+   * failed on a connection the server had closed while it sat idle.
+   */
+  readonly freshConnection?: boolean | undefined;
 }
+
+/** The answer size cap when a request sets none: 32 MiB, far above a ListEgress of thousands. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 /** A complete answer: status, headers and the whole body. */
 export interface HttpResponse {
@@ -27,15 +41,46 @@ export interface HttpResponse {
  */
 export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>;
 
-/** A request that failed below HTTP. `mayHaveReachedServer` is false only when surely not sent. */
+/**
+ * A request that failed below HTTP. `mayHaveReachedServer` is false only when surely not sent.
+ * `staleConnection` marks a request written on a reused keep-alive connection that broke
+ * before a single byte of the answer arrived: the signature of a server (or a proxy) that
+ * closed the connection while it sat idle in the pool, as the request was being written.
+ */
 export class TransportFailure extends Error {
   readonly mayHaveReachedServer: boolean;
+  readonly staleConnection: boolean;
 
-  constructor(mayHaveReachedServer: boolean, cause: unknown) {
+  constructor(mayHaveReachedServer: boolean, cause: unknown, staleConnection = false) {
     super(describeFailure(cause), { cause });
     this.name = 'TransportFailure';
     this.mayHaveReachedServer = mayHaveReachedServer;
+    this.staleConnection = staleConnection;
   }
+}
+
+/** The answer was larger than the request's `maxResponseBytes`; the connection was dropped. */
+export class ResponseTooLarge extends Error {
+  readonly limitBytes: number;
+  /** The announced `Content-Length`, when that is how it was caught before reading. */
+  readonly contentLength: number | undefined;
+
+  constructor(limitBytes: number, contentLength?: number) {
+    super(
+      contentLength === undefined
+        ? `the answer grew past ${limitBytes} bytes`
+        : `the answer announced ${contentLength} bytes, more than ${limitBytes}`,
+    );
+    this.name = 'ResponseTooLarge';
+    this.limitBytes = limitBytes;
+    this.contentLength = contentLength;
+  }
+}
+
+/** A `Content-Length` header as a number of bytes, or undefined when absent or unreadable. */
+export function parseContentLength(value: string | null | undefined): number | undefined {
+  if (value === undefined || value === null || !/^\s*\d+\s*$/.test(value)) return undefined;
+  return Number(value);
 }
 
 // Failures that happen before a single byte of the request can have been delivered: the

@@ -2,6 +2,7 @@
 // throws TypeError / RangeError for a caller's mistake, before any request is made.
 import { formatValue } from '../token/grants.js';
 import type { FetchLike } from './http-fetch.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './http.js';
 
 /**
  * Which body encoding requests use. Answers are read in whichever one the server sends.
@@ -66,6 +67,20 @@ export interface ClientOptions {
    * client's own; an `Authorization` given here replaces the signed token.
    */
   headers?: Readonly<Record<string, string>> | undefined;
+  /**
+   * The largest answer a call reads, in bytes. Default 32 MiB: a ListRooms or ListEgress of
+   * thousands of items fits well under it. A larger answer fails the call with
+   * `ResponseTooLargeError` and the connection is dropped, so no server, proxy or
+   * man-in-the-middle can make the process buffer without limit.
+   */
+  maxResponseBytes?: number | undefined;
+  /**
+   * The most a call may take in all, in milliseconds: every attempt, back-off and
+   * `Retry-After` wait included. An attempt gets what is left when that is less than
+   * `timeoutMs`; a `Retry-After` longer than what is left fails the call at once with the
+   * server's answer. Default 60 000, and never less than one `timeoutMs`.
+   */
+  totalTimeoutMs?: number | undefined;
 }
 
 /**
@@ -92,7 +107,21 @@ export interface RequestOptions {
   retries?: number | undefined;
   /** Headers added to this request, over the client's (`Content-Type` and `X-Twirp-Timeout-Ms` excepted). */
   headers?: Readonly<Record<string, string>> | undefined;
+  /** The largest answer this call reads, in bytes (see {@link ClientOptions.maxResponseBytes}). */
+  maxResponseBytes?: number | undefined;
+  /** The most this call may take in all, retries and waits included, in milliseconds. */
+  totalTimeoutMs?: number | undefined;
 }
+
+/** The fields of {@link RequestOptions}, to recognise one passed in the wrong argument. */
+export const REQUEST_OPTION_KEYS: readonly (keyof RequestOptions)[] = [
+  'signal',
+  'timeoutMs',
+  'retries',
+  'headers',
+  'maxResponseBytes',
+  'totalTimeoutMs',
+];
 
 /** The defaults every service client starts from. */
 export const CLIENT_DEFAULTS = Object.freeze({
@@ -100,6 +129,8 @@ export const CLIENT_DEFAULTS = Object.freeze({
   retries: 2,
   failover: true,
   encoding: 'protobuf' as RpcEncoding,
+  maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
+  totalTimeoutMs: 60_000,
 });
 
 /** The largest delay setTimeout can wait (about 24.8 days). */
@@ -124,15 +155,41 @@ export function checkRetries(value: unknown, name: string): number {
   return value;
 }
 
-/** Checks a header record and returns it with lower-case names. */
+/** Checks a size in bytes: a positive integer. */
+export function checkByteCount(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number of bytes, got ${show(value)}`);
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(`${name} must be a positive whole number of bytes, got ${show(value)}`);
+  }
+  return value;
+}
+
+// RFC 9110 field names are tokens; values are visible ASCII, Latin-1 and inner spaces or
+// tabs, never CR, LF or NUL (which would split or end the header block).
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * Checks a header record and returns it with lower-case names. Names and values are never
+ * quoted in the message: a secret pasted into the wrong place must not end up in a log.
+ */
 export function checkHeaders(value: unknown, name: string): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`${name} must be an object of header names to string values, got ${show(value)}`);
   }
   const headers: Record<string, string> = {};
+  let position = 0;
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    if (typeof item !== 'string') {
-      throw new TypeError(`${name}[${JSON.stringify(key)}] must be a string, got ${show(item)}`);
+    position++;
+    const which = `${name}: header ${position} (in insertion order)`;
+    if (!HEADER_NAME.test(key)) {
+      throw new TypeError(
+        `${which} has a name that is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_\`|~ only, no spaces or colons)`,
+      );
+    }
+    if (typeof item !== 'string') throw new TypeError(`${which} must have a string value, got ${show(item)}`);
+    if (!HEADER_VALUE.test(item)) {
+      throw new TypeError(`${which} has a value with a line break, a control character or a character beyond Latin-1; encode it first (e.g. encodeURIComponent)`);
     }
     headers[key.toLowerCase()] = item;
   }
@@ -141,5 +198,5 @@ export function checkHeaders(value: unknown, name: string): Record<string, strin
 
 /** A short, secret-free description of a value for error messages: strings are not shown. */
 export function show(value: unknown): string {
-  return formatValue(value, { hideStrings: true });
+  return formatValue(value);
 }

@@ -30,6 +30,12 @@ export interface MethodSpec<I extends object, O> {
    * are retried only when the request surely never reached the server.
    */
   readonly idempotent: boolean;
+  /**
+   * Whether the very same request may be sent again although the method is not idempotent,
+   * because the server de-duplicates it (SendData, by its nonce): such a request is re-sent
+   * when it failed on a keep-alive connection the server had closed while idle.
+   */
+  readonly replaySafe?: boolean;
   /** Exactly the grants the server checks for this request, no more. */
   grants(request: NoInfer<I>): CallGrants;
   /**
@@ -77,6 +83,7 @@ interface AnyMethodSpec {
   readonly input: MessageTypeLike;
   readonly output: ResponseType<unknown>;
   readonly idempotent: boolean;
+  readonly replaySafe?: boolean;
   grants(request: never): CallGrants;
   timeoutMs?(request: never, clientTimeoutMs: number): number;
   readonly serverError?: ServerErrorHook;

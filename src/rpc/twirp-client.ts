@@ -8,14 +8,14 @@ import { SigningAuthorizer, StaticTokenAuthorizer } from './auth.js';
 import type { Authorizer, CallGrants } from './auth.js';
 import { defaultTransport } from './default-transport.js';
 import { parseErrorBody } from './error-body.js';
-import { ConnectionError, RequestAbortedError, RequestTimeoutError, ServerError } from './errors.js';
+import { ConnectionError, RequestAbortedError, RequestTimeoutError, ResponseTooLargeError, ServerError } from './errors.js';
 import type { RpcErrorContext } from './errors.js';
 import { failoverDelayMs, isCloudHost, MIN_FAILOVER_TIMEOUT_MS, RegionDirectory } from './failover.js';
 import { fetchTransport } from './http-fetch.js';
 import { buildMessage } from './message-init.js';
-import { TransportFailure } from './http.js';
-import type { HttpResponse, HttpTransport } from './http.js';
-import { CLIENT_DEFAULTS, checkHeaders, checkRetries, checkTimeoutMs, MAX_TIMEOUT_MS, show } from './options.js';
+import { ResponseTooLarge, TransportFailure } from './http.js';
+import type { HttpRequest, HttpResponse, HttpTransport } from './http.js';
+import { CLIENT_DEFAULTS, checkByteCount, checkHeaders, checkRetries, checkTimeoutMs, MAX_TIMEOUT_MS, show } from './options.js';
 import type { ClientOptions, RequestOptions, RpcEncoding } from './options.js';
 import { sleep as defaultSleep } from '../internal/sleep.js';
 import type { ServerErrorHook, ServiceMethod } from './service.js';
@@ -30,7 +30,7 @@ export interface RequestMessage {
 /** A response message class of `@livekit/protocol` (structurally, so no protobuf types leak). */
 export interface ResponseType<O> {
   readonly typeName: string;
-  fromBinary(bytes: Uint8Array): O;
+  fromBinary(bytes: Uint8Array, options?: { readUnknownFields?: boolean }): O;
   fromJsonString(json: string, options: { ignoreUnknownFields: boolean }): O;
 }
 
@@ -49,6 +49,12 @@ export interface RpcMethod<O> {
   readonly idempotent: boolean;
   /** Builds a more specific error for some error answers; see {@link ServerErrorHook}. */
   readonly serverError?: ServerErrorHook;
+  /**
+   * Whether the very same request may be sent again although the method is not idempotent,
+   * because the server de-duplicates it: SendData, whose nonce is the receivers' duplicate
+   * key. Such a request is re-sent only when it failed on a stale keep-alive connection.
+   */
+  readonly replaySafe?: boolean;
 }
 
 /**
@@ -63,9 +69,10 @@ export function rpcMethod<O>(
   service: string,
   method: string,
   output: ResponseType<O>,
-  options: { idempotent: boolean },
+  options: { idempotent: boolean; replaySafe?: boolean },
 ): RpcMethod<O> {
-  return { service, method, path: `/twirp/livekit.${service}/${method}`, output, idempotent: options.idempotent };
+  const path = `/twirp/livekit.${service}/${method}`;
+  return { service, method, path, output, idempotent: options.idempotent, replaySafe: options.replaySafe === true };
 }
 
 /** Test hooks: a clock, a random source and a sleep that need not wait. */
@@ -85,6 +92,7 @@ interface ServerUrl {
 }
 
 const decoder = new TextDecoder();
+const SKIP_UNKNOWN_FIELDS = Object.freeze({ readUnknownFields: false });
 
 /**
  * Parses a server URL: `ws://` and `wss://` become `http://` and `https://`, and a path prefix
@@ -127,6 +135,9 @@ export class TwirpClient {
   readonly #retries: number;
   readonly #failover: boolean;
   readonly #headers: Readonly<Record<string, string>>;
+  readonly #maxResponseBytes: number;
+  /** Undefined: the default, 60 s but never less than one attempt's timeout. */
+  readonly #totalTimeoutMs: number | undefined;
   readonly #now: () => number;
   readonly #random: () => number;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -184,6 +195,12 @@ export class TwirpClient {
     }
     this.#encoding = encoding;
     this.#headers = opts.headers === undefined ? {} : checkHeaders(opts.headers, `${who}: options.headers`);
+    this.#maxResponseBytes =
+      opts.maxResponseBytes === undefined
+        ? CLIENT_DEFAULTS.maxResponseBytes
+        : checkByteCount(opts.maxResponseBytes, `${who}: options.maxResponseBytes`);
+    this.#totalTimeoutMs =
+      opts.totalTimeoutMs === undefined ? undefined : checkTimeoutMs(opts.totalTimeoutMs, `${who}: options.totalTimeoutMs`);
     if (opts.fetch !== undefined && typeof opts.fetch !== 'function') {
       throw new TypeError(`${who}: options.fetch must be a function like the global fetch, got ${show(opts.fetch)}`);
     }
@@ -242,16 +259,25 @@ export class TwirpClient {
       throw new TypeError(`${what}: signal must be an AbortSignal, got ${show(signal)}`);
     }
     const callHeaders = options?.headers === undefined ? undefined : checkHeaders(options.headers, `${what}: headers`);
+    const maxResponseBytes =
+      options?.maxResponseBytes === undefined
+        ? this.#maxResponseBytes
+        : checkByteCount(options.maxResponseBytes, `${what}: maxResponseBytes`);
+    const totalTimeoutMs =
+      options?.totalTimeoutMs === undefined
+        ? (this.#totalTimeoutMs ?? Math.max(CLIENT_DEFAULTS.totalTimeoutMs, timeoutMs))
+        : checkTimeoutMs(options.totalTimeoutMs, `${what}: totalTimeoutMs`);
 
     const requestId = newRequestId();
-    const context = (attempts: number, cause?: unknown): RpcErrorContext => ({
+    let sent = 0;
+    const context = (cause?: unknown): RpcErrorContext => ({
       service: method.service,
       method: method.method,
       requestId,
-      attempts,
+      attempts: sent,
       cause,
     });
-    if (signal?.aborted) throw new RequestAbortedError(context(0, signal.reason));
+    if (signal?.aborted) throw new RequestAbortedError(context(signal.reason));
 
     const json = this.#encoding === 'json';
     const body = json ? request.toJsonString() : request.toBinary();
@@ -270,75 +296,124 @@ export class TwirpClient {
     let regions: string[] | undefined;
     let url = this.#url.base + method.path;
     let failoverHops = 0;
+    const startedAt = this.#now();
+    const remainingMs = (): number => totalTimeoutMs - (this.#now() - startedAt);
+    // Every listener this call needs goes on its own follower of the caller's signal, so any
+    // number of calls can share one signal without piling listeners onto it.
+    const follower = followSignal(signal);
+    const callSignal = follower?.signal;
 
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.#attempt(url, headers, body, timeoutMs, signal);
-      let error: Error;
-      let retryable: boolean;
-      let retryAfterMs: number | undefined;
-      if (outcome.kind === 'response') {
-        const { response } = outcome;
-        if (response.status >= 200 && response.status < 300) {
-          return decode(method, response, json, context(attempt));
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const send = (freshConnection: boolean): Promise<AttemptOutcome> => {
+          sent++;
+          // The last attempt gets what is left of the budget, and tells the server so.
+          const attemptTimeoutMs = Math.max(1, Math.min(timeoutMs, remainingMs()));
+          headers['x-twirp-timeout-ms'] = String(attemptTimeoutMs);
+          return this.#attempt(
+            { url, method: 'POST', headers, body, maxResponseBytes, freshConnection },
+            attemptTimeoutMs,
+            callSignal,
+          );
+        };
+        let outcome = await send(false);
+        // A request that broke on a reused keep-alive connection before any answer arrived is
+        // re-sent at once on a fresh one when sending it twice cannot do harm. This is Go's
+        // net/http rule (Transport.shouldRetryRequest: the connection was reused, nothing of the
+        // answer was read, and Request.isReplayable, which counts a POST with an
+        // Idempotency-Key as replayable the way SendData's nonce is here). undici fails the
+        // request that was in flight on the socket and re-sends only through its opt-in
+        // RetryAgent (idempotent methods, with back-off); Go's rule re-sends at once and stays
+        // safe for writes, which is what a pooled connection closed by a load balancer calls
+        // for. A fresh connection cannot be stale, so this happens at most once per attempt
+        // and does not use up a retry.
+        if (
+          outcome.kind === 'failure' &&
+          outcome.failure.staleConnection &&
+          (method.idempotent || method.replaySafe === true)
+        ) {
+          outcome = await send(true);
         }
-        const parsed = parseErrorBody(
-          response.status,
-          response.header('content-type'),
-          response.body,
-          response.header('location'),
-        );
-        const errorContext = context(attempt);
-        error =
-          method.serverError?.(parsed.code, response.status, parsed.msg, parsed.meta, errorContext) ??
-          new ServerError(parsed.code, response.status, parsed.msg, parsed.meta, errorContext);
-        retryable =
-          method.idempotent &&
-          (RETRYABLE_STATUSES.has(response.status) ||
-            parsed.code === 'unavailable' ||
-            (failover && response.status >= 500));
-        retryAfterMs = parseRetryAfterMs(response.header('retry-after'), this.#now());
-      } else if (outcome.kind === 'timeout') {
-        error = new RequestTimeoutError(timeoutMs, context(attempt, outcome.cause));
-        retryable = method.idempotent;
-      } else if (outcome.kind === 'aborted') {
-        throw new RequestAbortedError(context(attempt, outcome.cause));
-      } else {
-        const { failure } = outcome;
-        error = new ConnectionError(
-          `${failure.mayHaveReachedServer ? 'connection failed' : 'could not connect'} (${failure.message})`,
-          failure.mayHaveReachedServer,
-          context(attempt, failure.cause),
-        );
-        retryable = !failure.mayHaveReachedServer || method.idempotent;
-      }
 
-      if (!retryable || attempt > retries) throw error;
-      if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) throw error;
+        let error: Error;
+        let retryable: boolean;
+        let retryAfterMs: number | undefined;
+        if (outcome.kind === 'response') {
+          const { response } = outcome;
+          if (response.status >= 200 && response.status < 300) {
+            return decode(method, response, context());
+          }
+          const parsed = parseErrorBody(
+            response.status,
+            response.header('content-type'),
+            response.body,
+            response.header('location'),
+          );
+          const errorContext = context();
+          error =
+            method.serverError?.(parsed.code, response.status, parsed.msg, parsed.meta, errorContext) ??
+            new ServerError(parsed.code, response.status, parsed.msg, parsed.meta, errorContext);
+          retryable =
+            method.idempotent &&
+            (RETRYABLE_STATUSES.has(response.status) ||
+              parsed.code === 'unavailable' ||
+              (failover && response.status >= 500));
+          retryAfterMs = parseRetryAfterMs(response.header('retry-after'), this.#now());
+        } else if (outcome.kind === 'timeout') {
+          error = new RequestTimeoutError(outcome.timeoutMs, context(outcome.cause));
+          retryable = method.idempotent;
+        } else if (outcome.kind === 'aborted') {
+          throw new RequestAbortedError(context(outcome.cause));
+        } else if (outcome.kind === 'too-large') {
+          throw new ResponseTooLargeError(outcome.tooLarge.limitBytes, outcome.tooLarge.message, context(outcome.tooLarge));
+        } else {
+          const { failure } = outcome;
+          error = failure.staleConnection
+            ? new ConnectionError(
+                `the server closed the idle keep-alive connection as the request was sent (${failure.message}); ` +
+                  'it was not re-sent because this call is not safe to repeat and the server may have acted on it',
+                true,
+                context(failure.cause),
+                true,
+              )
+            : new ConnectionError(
+                `${failure.mayHaveReachedServer ? 'connection failed' : 'could not connect'} (${failure.message})`,
+                failure.mayHaveReachedServer,
+                context(failure.cause),
+              );
+          retryable = !failure.mayHaveReachedServer || method.idempotent;
+        }
 
-      let delayMs = backoffDelayMs(attempt, this.#random);
-      if (failover) {
-        regions ??= await this.#regions.origins(this.#url.origin, authorization, signal);
-        const next = regions.find((origin) => !tried.has(origin));
-        if (next !== undefined) {
-          tried.add(next);
-          failoverHops++;
-          url = next + method.path;
-          delayMs = failoverDelayMs(failoverHops);
+        if (!retryable || attempt > retries) throw error;
+        if (retryAfterMs !== undefined && (retryAfterMs > MAX_RETRY_AFTER_MS || retryAfterMs >= remainingMs())) throw error;
+
+        let delayMs = backoffDelayMs(attempt, this.#random);
+        if (failover) {
+          regions ??= await this.#regions.origins(this.#url.origin, authorization, callSignal);
+          const next = regions.find((origin) => !tried.has(origin));
+          if (next !== undefined) {
+            tried.add(next);
+            failoverHops++;
+            url = next + method.path;
+            delayMs = failoverDelayMs(failoverHops);
+          }
+        }
+        if (retryAfterMs !== undefined) delayMs = Math.max(delayMs, retryAfterMs);
+        // No time left for another attempt after the wait: the answer we have is the result.
+        if (delayMs >= remainingMs()) throw error;
+        try {
+          await this.#sleep(delayMs, callSignal);
+        } catch (cause) {
+          throw new RequestAbortedError(context(cause));
         }
       }
-      if (retryAfterMs !== undefined) delayMs = Math.max(delayMs, retryAfterMs);
-      try {
-        await this.#sleep(delayMs, signal);
-      } catch (cause) {
-        throw new RequestAbortedError(context(attempt, cause));
-      }
+    } finally {
+      follower?.dispose();
     }
   }
 
   async #attempt(
-    url: string,
-    headers: Record<string, string>,
-    body: Uint8Array | string,
+    request: Omit<HttpRequest, 'signal'>,
     timeoutMs: number,
     signal: AbortSignal | undefined,
   ): Promise<AttemptOutcome> {
@@ -352,11 +427,12 @@ export class TwirpClient {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       if (signal?.aborted) return { kind: 'aborted', cause: signal.reason };
-      const response = await this.#transport({ url, method: 'POST', headers, body, signal: controller.signal });
+      const response = await this.#transport({ ...request, signal: controller.signal });
       return { kind: 'response', response };
     } catch (err) {
       if (signal?.aborted) return { kind: 'aborted', cause: signal.reason };
-      if (timedOut) return { kind: 'timeout', cause: err };
+      if (timedOut) return { kind: 'timeout', timeoutMs, cause: err };
+      if (err instanceof ResponseTooLarge) return { kind: 'too-large', tooLarge: err };
       if (err instanceof TransportFailure) return { kind: 'failure', failure: err };
       // A transport that broke its contract (an injected fetch throwing something odd).
       return { kind: 'failure', failure: new TransportFailure(true, err) };
@@ -367,30 +443,62 @@ export class TwirpClient {
   }
 }
 
+/**
+ * A signal that aborts when `signal` does, to hang this call's listeners on: AbortSignal.any
+ * adds no listener to its source, so a signal shared by many calls never collects one per call
+ * (Node warns past 10). Where AbortSignal.any is missing, one listener per call, removed at its end.
+ */
+function followSignal(signal: AbortSignal | undefined): { signal: AbortSignal; dispose(): void } | undefined {
+  if (signal === undefined) return undefined;
+  const any = (AbortSignal as { any?: (signals: AbortSignal[]) => AbortSignal }).any;
+  if (typeof any === 'function') return { signal: any([signal]), dispose: () => undefined };
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  return { signal: controller.signal, dispose: () => signal.removeEventListener('abort', onAbort) };
+}
+
 type AttemptOutcome =
   | { kind: 'response'; response: HttpResponse }
-  | { kind: 'timeout'; cause: unknown }
+  | { kind: 'timeout'; timeoutMs: number; cause: unknown }
+  | { kind: 'too-large'; tooLarge: ResponseTooLarge }
   | { kind: 'aborted'; cause: unknown }
   | { kind: 'failure'; failure: TransportFailure };
 
-function decode<O>(method: RpcMethod<O>, response: HttpResponse, sentJson: boolean, context: RpcErrorContext): O {
-  const contentType = response.header('content-type');
-  const json = contentType === undefined ? sentJson : contentType.includes('json');
+function decode<O>(method: RpcMethod<O>, response: HttpResponse, context: RpcErrorContext): O {
   const { body } = response;
-  try {
-    if (body.length === 0) return method.output.fromBinary(body);
-    return json
-      ? method.output.fromJsonString(decoder.decode(body), { ignoreUnknownFields: true })
-      : method.output.fromBinary(body);
-  } catch (cause) {
-    throw new ServerError(
-      'internal',
-      response.status,
-      `the answer is not a valid ${method.output.typeName} in ${json ? 'JSON' : 'protobuf'}`,
-      {},
-      { ...context, cause },
+  const encoding = answerEncoding(response.header('content-type'), body.length);
+  const fail = (msg: string, cause?: unknown): ServerError =>
+    new ServerError('internal', response.status, msg, {}, { ...context, cause });
+  if (encoding === undefined) {
+    const type = response.header('content-type');
+    throw fail(
+      `the answer's content type is ${type === undefined ? 'missing' : JSON.stringify(type.slice(0, 64))}, ` +
+        'not application/protobuf or application/json: something other than a LiveKit server answered ' +
+        '(a proxy or captive portal page, or a wrong server URL)',
     );
   }
+  try {
+    // Unknown fields are skipped, never kept: an answer of repeated unknown fields would
+    // otherwise be held in memory many times over (10 MB of them took 771 MB of heap).
+    if (encoding === 'protobuf' || body.length === 0) return method.output.fromBinary(body, SKIP_UNKNOWN_FIELDS);
+    return method.output.fromJsonString(decoder.decode(body), { ignoreUnknownFields: true });
+  } catch (cause) {
+    throw fail(`the answer is not a valid ${method.output.typeName} in ${encoding === 'json' ? 'JSON' : 'protobuf'}`, cause);
+  }
+}
+
+/**
+ * How a success answer is encoded, by its media type (parameters after `;` ignored, as the
+ * server does), or undefined for anything a Twirp server does not send. An empty body needs
+ * no type: it is the empty protobuf message.
+ */
+function answerEncoding(contentType: string | undefined, length: number): RpcEncoding | undefined {
+  if (contentType === undefined) return length === 0 ? 'protobuf' : undefined;
+  const media = contentType.split(';', 1)[0]!.trim().toLowerCase();
+  if (media === 'application/protobuf' || media === 'application/x-protobuf') return 'protobuf';
+  if (media === 'application/json') return 'json';
+  return undefined;
 }
 
 function isAbortSignal(value: unknown): value is AbortSignal {

@@ -1,6 +1,6 @@
 // Argument checks shared by the service clients. Each throws TypeError or RangeError with a
 // message that names the call and says what to pass, before any request is made.
-import { show } from './options.js';
+import { REQUEST_OPTION_KEYS, show } from './options.js';
 
 const MAX_UINT32 = 4_294_967_295;
 
@@ -73,6 +73,22 @@ export function optionalObject<T extends object>(value: T | undefined | null, wh
     throw new TypeError(`${what} must be an object, got ${show(value)}`);
   }
   return value;
+}
+
+/**
+ * Throws a TypeError when `value`, given in a positional argument that is not the last, is a
+ * per-call options object (it has `signal`, `timeoutMs`, `retries`…): such a call would
+ * otherwise run without them, e.g. send a message despite an aborted signal. `what` names the
+ * argument (`RoomService.ListRooms: names`), `example` shows the right call
+ * (`listRooms(undefined, { retries: 0 })`).
+ */
+export function rejectRequestOptions(value: unknown, what: string, example: string): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) return;
+  const found = REQUEST_OPTION_KEYS.filter((key) => Object.hasOwn(value, key));
+  if (found.length === 0) return;
+  throw new TypeError(
+    `${what} got request options ({ ${found.join(', ')} }); pass request options last: ${example}`,
+  );
 }
 
 /** An object (not null, not an array): an options argument. `example` shows what to pass. */

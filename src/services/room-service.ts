@@ -45,6 +45,7 @@ import type { TwirpClient } from '../rpc/twirp-client.js';
 import {
   optionalNameList,
   optionalObject,
+  rejectRequestOptions,
   requireBoolean,
   requireName,
   requireObject,
@@ -92,7 +93,7 @@ export const ROOM_SERVICE = defineService('RoomService', {
     idempotent: true,
     grants: roomAdmin,
   }),
-  SendData: method({ input: SendDataRequest, output: SendDataResponse, idempotent: false, grants: roomAdmin }),
+  SendData: method({ input: SendDataRequest, output: SendDataResponse, idempotent: false, replaySafe: true, grants: roomAdmin }),
   ForwardParticipant: method({
     input: ForwardParticipantRequest,
     output: ForwardParticipantResponse,
@@ -304,6 +305,7 @@ export class RoomServiceClient {
    * ```
    */
   async listRooms(names?: readonly string[] | null, requestOptions?: RequestOptions): Promise<Room[]> {
+    rejectRequestOptions(names, 'RoomService.ListRooms: names', 'listRooms(undefined, { retries: 0 })');
     const list = optionalNameList(names, 'RoomService.ListRooms: names');
     const response = await this.#rpc.invoke(M.ListRooms, { names: list }, requestOptions);
     return response.rooms;
@@ -603,6 +605,7 @@ export class RoomServiceClient {
     if (kind !== DataPacket_Kind.RELIABLE && kind !== DataPacket_Kind.LOSSY) {
       throw new RangeError(`${what}: kind must be DataPacket_Kind.RELIABLE (0) or DataPacket_Kind.LOSSY (1), got ${show(kind)}`);
     }
+    rejectRequestOptions(options, `${what}: options`, 'sendData(room, data, kind, { topic }, { signal })');
     let request: MessageInit<SendDataRequest>;
     if (Array.isArray(options)) {
       request = { room, data, kind, destinationSids: optionalNameList(options, `${what}: destinationSids`) };

@@ -18,6 +18,7 @@ export type {
   TestServerWebhooks,
 } from './server.js';
 export type { WebhookDelivery } from '../webhook/dispatcher.js';
+export type { RequestLogOptions } from './request-log.js';
 
 export type { FaultMatch, HttpFault, TestServerFault, TwirpFault } from './faults.js';
 

@@ -27,6 +27,7 @@ import {
   type TestServerLimits,
 } from './service.js';
 import { TestServerTwirpError, type TwirpErrorCode } from './twirp.js';
+import { recordedBody, RequestLog, requestLogLimits, type RequestLogOptions } from './request-log.js';
 import { WebhookDispatcher, type WebhookDelivery } from '../webhook/dispatcher.js';
 import type { WebhookFetch } from '../webhook/deliver.js';
 
@@ -76,6 +77,8 @@ export interface TestServerOptions {
   leewaySeconds?: number;
   /** The Egress service: connected or not, ListEgress page size, timers that move egresses on. */
   egress?: TestServerEgressOptions;
+  /** How much of its traffic `lk.requests` keeps: the last 1000 requests, bodies cut at 64 KiB. */
+  requestLog?: RequestLogOptions;
   /** How the Ingress service behaves: `notConnected`, `pageSize`, the RTMP and WHIP URLs. */
   ingress?: TestServerIngressOptions;
   /**
@@ -170,9 +173,11 @@ export interface RecordedRequest<Req = TestServerRequest> {
   readonly encoding: TestServerEncoding | undefined;
   /** Request headers, names in lower case. */
   readonly headers: Readonly<Record<string, string>>;
-  /** The raw body (empty when it was over the size limit). */
+  /** The raw body (empty when it was over the size limit; cut at `requestLog.maxBodyBytes`). */
   readonly body: Uint8Array;
-  /** The decoded request message, for a method the server serves whose body decoded. */
+  /** The size of the body received, in bytes; more than `body` holds when the log cut it. */
+  readonly bodyLength: number;
+  /** The decoded request message, for a method the server serves whose body decoded (not kept for a cut body). */
   readonly message: Req | undefined;
   /** The claims of a valid token; `undefined` without a token or with a rejected one. */
   readonly claims: TestServerClaims | undefined;
@@ -324,6 +329,7 @@ interface MutableRecord {
   encoding: TestServerEncoding | undefined;
   headers: Record<string, string>;
   body: Uint8Array;
+  bodyLength: number;
   message: TestServerRequest | undefined;
   claims: TestServerClaims | undefined;
   authError: string | undefined;
@@ -392,12 +398,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   if (webhooks !== undefined) events.subscribe((event) => webhooks.send(event));
   const state = new RoomState(now, events);
   const faults = new FaultQueue();
-  const requests: MutableRecord[] = [];
+  const logLimits = requestLogLimits(options.requestLog);
+  const requests = new RequestLog<MutableRecord>(logLimits.maxRequests);
   const inFlight = new Set<AbortController>();
   let performRpc = options.performRpc ?? echoPayload;
   let closing: Promise<void> | undefined;
 
-  const roomService = createRoomService({ remoteUnmute: options.remoteUnmute ?? false, performRpc: () => performRpc });
+  const roomService = createRoomService({
+    remoteUnmute: options.remoteUnmute ?? false,
+    performRpc: () => performRpc,
+    dataLogSize: logLimits.maxRequests,
+  });
   const egress = createTestEgress(options.egress, now, events, (room, recording) => state.setActiveRecording(room, recording));
   const ingressStore = new IngressStore(options.ingress ?? {}, state, events, now);
   const agentDispatchService = createAgentDispatchService(events);
@@ -481,8 +492,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       contentType,
       encoding,
       headers: flattenHeaders(req),
-      body: tooLarge ? new Uint8Array(0) : bytes,
-      message,
+      ...recordedBody(tooLarge ? new Uint8Array(0) : bytes, message, logLimits.maxBodyBytes),
       claims: auth.kind === 'verified' ? auth.claims : undefined,
       authError: auth.kind === 'rejected' ? auth.reason : undefined,
       timeoutMs,
@@ -616,12 +626,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     keys: Object.freeze(Object.fromEntries(keys)),
     seed,
     get requests() {
-      return requests.map(snapshot);
+      return requests.toArray().map(snapshot);
     },
     requestsFor(method: string) {
       const dot = method.indexOf('.');
       const [service, name] = dot < 0 ? ['RoomService', method] : [method.slice(0, dot), method.slice(dot + 1)];
-      return requests.filter((r) => r.service === service && r.method === name).map(snapshot) as never;
+      return requests.toArray().filter((r) => r.service === service && r.method === name).map(snapshot) as never;
     },
     rooms: () => state.listRooms(),
     room: (name) => state.getRoom(name),
@@ -658,7 +668,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       for (const service of services.values()) service.reset();
       events.clear();
       faults.clear();
-      requests.length = 0;
+      requests.clear();
       webhooks?.clearLog();
       performRpc = options.performRpc ?? echoPayload;
     },

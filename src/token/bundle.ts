@@ -9,6 +9,7 @@ export { signHs256, verifyHs256, constantTimeEqual } from './jwt.js';
 export { formatValue, videoGrantToClaims, VIDEO_GRANT_FIELD_TYPES, TRACK_SOURCES, PARTICIPANT_KINDS } from './grants.js';
 export { ttlToSeconds } from './ttl.js';
 export { readEnv, resolveCredentials } from '../internal/env.js';
+export { toSecretMap } from './verifier.js';
 export { runtime } from '#runtime';
 export { closest } from '../internal/closest.js';
 export { newId } from '../internal/ids.js';

@@ -215,5 +215,5 @@ function wrongType(name: string, expected: string, value: unknown): InvalidToken
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return 'a string';
-  return formatValue(value, { hideStrings: true });
+  return formatValue(value);
 }

@@ -1,4 +1,5 @@
 import type { RoomConfiguration } from '@livekit/protocol';
+import { closest } from '../internal/closest.js';
 
 // Grant types and their conversion to the exact claim JSON a LiveKit server parses
 // (CONTRACT.md §1). Deliberately free of @livekit/protocol code (types only): the
@@ -358,6 +359,9 @@ export function videoGrantToClaims(grant: VideoGrant): VideoGrantClaims {
   for (const field in claims) {
     const value = claims[field];
     const expected = (VIDEO_GRANT_FIELD_TYPES as Readonly<Record<string, unknown>>)[field];
+    // Not a string: a field no server reads (or an inherited name such as 'toString'), a typo
+    // from JavaScript that would otherwise be signed and silently grant nothing.
+    if (typeof expected !== 'string') throw unknownGrantField(field, 'video', Object.keys(VIDEO_GRANT_FIELD_TYPES));
     if (value !== undefined && (expected === 'boolean' || expected === 'string') && typeof value !== expected) {
       throw new TypeError(
         `video grant ${field} must be ${expected === 'boolean' ? 'true or false' : 'a string'}, got ${formatValue(value)}`,
@@ -374,12 +378,34 @@ export function videoGrantToClaims(grant: VideoGrant): VideoGrantClaims {
   return claims as VideoGrantClaims;
 }
 
+/**
+ * The fields of the grants that hold only booleans, by claim name. `satisfies` fails the build
+ * when a grant interface gains a field not listed here.
+ */
+export const BOOLEAN_GRANT_FIELDS = {
+  sip: ['admin', 'call'] satisfies (keyof SIPGrant)[],
+  agent: ['admin', 'createSimulation'] satisfies (keyof AgentGrant)[],
+  inference: ['perform'] satisfies (keyof InferenceGrant)[],
+  observability: ['write'] satisfies (keyof ObservabilityGrant)[],
+} as const;
+
+function unknownGrantField(field: string, claim: string, known: readonly string[]): TypeError {
+  // Field names are not secret-shaped in practice, but a key is still only shown when it is short.
+  const shown = field.length <= 40 ? JSON.stringify(field) : `(a name of ${field.length} characters)`;
+  const suggestion = closest(field, known);
+  return new TypeError(
+    `${claim} grant has an unknown field ${shown}; ${suggestion === undefined ? `its fields are ${known.join(', ')}` : `did you mean ${suggestion}?`}`,
+  );
+}
+
 /** Checks a grant whose fields are all booleans and returns a copy. */
-export function booleanGrant<T extends object>(grant: T, claim: string): T {
+export function booleanGrant<T extends object>(grant: T, claim: keyof typeof BOOLEAN_GRANT_FIELDS): T {
   if (typeof grant !== 'object' || grant === null || Array.isArray(grant)) {
     throw new TypeError(`the ${claim} grant must be an object, got ${formatValue(grant)}`);
   }
+  const known: readonly string[] = BOOLEAN_GRANT_FIELDS[claim];
   for (const [field, value] of Object.entries(grant)) {
+    if (!known.includes(field)) throw unknownGrantField(field, claim, known);
     if (value !== undefined && typeof value !== 'boolean') {
       throw new TypeError(`${claim} grant ${field} must be true or false, got ${formatValue(value)}`);
     }
@@ -392,28 +418,28 @@ export function checkAttributes(attributes: Readonly<Record<string, string>>): R
   if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
     throw new TypeError(`attributes must be an object of strings, got ${formatValue(attributes)}`);
   }
-  const copy: Record<string, string> = {};
-  for (const [key, value] of Object.entries(attributes)) {
+  const entries = Object.entries(attributes);
+  for (const [key, value] of entries) {
     if (typeof value !== 'string') {
       throw new TypeError(`attribute ${JSON.stringify(key)} must be a string, got ${formatValue(value)}; serialise other values, e.g. with JSON.stringify`);
     }
-    copy[key] = value;
   }
-  return copy;
+  // fromEntries defines each key as its own member: an attribute named "__proto__" is kept as
+  // one, where an assignment would have set the copy's prototype and dropped it.
+  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 /**
- * A short description of a value for error messages, never the whole value. Strings are
- * shown quoted and cut at 40 characters, unless `hideStrings`: for values that may be a
- * secret, a token or a URL with credentials, which only say whether they are empty.
+ * A short description of a value for error messages. Strings are described by their length,
+ * never shown: any string argument may be a secret or a token pasted into the wrong place
+ * (`verify(token, secret)`, `{ ttl: secret }`), and error messages end up in logs.
  */
-export function formatValue(value: unknown, { hideStrings = false }: { hideStrings?: boolean } = {}): string {
+export function formatValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   switch (typeof value) {
     case 'string':
-      if (hideStrings) return value === '' ? 'an empty string' : 'a string';
-      return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+      return value === '' ? 'an empty string' : `a string of ${value.length} character${value.length === 1 ? '' : 's'}`;
     case 'number':
     case 'boolean':
     case 'bigint':

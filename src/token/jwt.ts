@@ -41,7 +41,7 @@ export type VerifiedPayload = Record<string, unknown> & { iss: string; exp: numb
  */
 export function verifyHs256(token: unknown, params: Hs256VerifyParams): VerifiedPayload {
   if (typeof token !== 'string') {
-    throw new TokenVerificationError('token_malformed', `expected the token as a string, got ${formatValue(token, { hideStrings: true })}`);
+    throw new TokenVerificationError('token_malformed', `expected the token as a string, got ${formatValue(token)}`);
   }
   if (token.length > params.maxTokenLength) {
     throw new TokenVerificationError(
@@ -71,7 +71,7 @@ function verifyCompact(token: string, params: Hs256VerifyParams): VerifiedPayloa
 
   const header = KNOWN_HS256_HEADERS.has(headerSegment) ? HS256_HEADER : decodeJsonObject(headerSegment, 'header');
   if (header['alg'] !== 'HS256') {
-    const alg = typeof header['alg'] === 'string' ? header['alg'].slice(0, 16) : formatValue(header['alg'], { hideStrings: true });
+    const alg = typeof header['alg'] === 'string' ? header['alg'].slice(0, 16) : formatValue(header['alg']);
     throw new TokenVerificationError('token_unsupported_algorithm', `token is signed with ${JSON.stringify(alg)}; LiveKit accepts HS256 only`);
   }
   if (header['crit'] !== undefined) {

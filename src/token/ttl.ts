@@ -78,12 +78,12 @@ export function ttlToSeconds(ttl: Ttl, what = 'ttl'): number {
     const trimmed = ttl.trim();
     if (/^[+-]?\d+(\.\d+)?$/.test(trimmed)) {
       throw new TypeError(
-        `${what} ${formatValue(ttl)} has no unit: pass a number of seconds (${trimmed}) or a string with a unit ('${trimmed}s')`,
+        `${what} is a string of digits without a unit: pass a number of seconds, or a string with a unit such as '3600s' or '1h'`,
       );
     }
     const parsed = parseDurationSeconds(trimmed);
     if (parsed === undefined) {
-      throw new TypeError(`${what} ${formatValue(ttl)} is not a duration; use seconds as a number or a string such as '10h', '30m' or '2 days'`);
+      throw new TypeError(`${what} (${formatValue(ttl)}) is not a duration; use seconds as a number or a string such as '10h', '30m' or '2 days'`);
     }
     seconds = parsed;
   } else {

@@ -1,3 +1,4 @@
+import { resolveCredentials } from '../internal/env.js';
 import { formatValue, type ClaimGrants } from './grants.js';
 import { verifyHs256 } from './jwt.js';
 import { ttlToSeconds } from './ttl.js';
@@ -83,24 +84,23 @@ export class TokenVerifier {
   readonly #leewaySeconds: number;
   readonly #maxTokenLength: number;
 
-  /** One key and its secret. */
-  constructor(apiKey: string, apiSecret: string, options?: TokenVerifierOptions);
+  /** One key and its secret; they default to `LIVEKIT_API_KEY` and `LIVEKIT_API_SECRET`. */
+  constructor(apiKey?: string, apiSecret?: string, options?: TokenVerifierOptions);
   /** Several keys: an object or Map from API key to secret. */
   constructor(keys: ApiKeySecrets, options?: TokenVerifierOptions);
   constructor(
-    keyOrKeys: string | ApiKeySecrets,
+    keyOrKeys?: string | ApiKeySecrets,
     secretOrOptions?: string | TokenVerifierOptions,
     maybeOptions?: TokenVerifierOptions,
   ) {
     let options: TokenVerifierOptions | undefined;
-    if (typeof keyOrKeys === 'string') {
-      if (typeof secretOrOptions !== 'string' || secretOrOptions === '' || keyOrKeys === '') {
-        throw new TypeError('TokenVerifier needs an API key and its secret: new TokenVerifier(apiKey, apiSecret)');
-      }
-      this.#secrets = new Map([[keyOrKeys, secretOrOptions]]);
-      options = maybeOptions;
+    if (keyOrKeys === undefined || typeof keyOrKeys === 'string') {
+      const secret = typeof secretOrOptions === 'string' ? secretOrOptions : undefined;
+      const { apiKey, apiSecret } = resolveCredentials(keyOrKeys, secret, 'TokenVerifier');
+      this.#secrets = new Map([[apiKey, apiSecret]]);
+      options = maybeOptions ?? (typeof secretOrOptions === 'object' ? secretOrOptions : undefined);
     } else {
-      this.#secrets = toSecretMap(keyOrKeys);
+      this.#secrets = toSecretMap(keyOrKeys, 'TokenVerifier');
       options = typeof secretOrOptions === 'object' ? secretOrOptions : undefined;
     }
     this.#leewaySeconds = checkLeeway(options?.leewaySeconds ?? DEFAULT_LEEWAY_SECONDS);
@@ -113,7 +113,8 @@ export class TokenVerifier {
   }
 
   /**
-   * Verifies `token` and resolves to its claims.
+   * Verifies `token` and resolves to its claims. A whole `Bearer <token>` header value is
+   * accepted too.
    *
    * @param options - {@link VerifyOptions}; a number or string in its place is read as
    *   `livekit-server-sdk`'s `clockTolerance` (seconds, or a duration like `'30s'`).
@@ -143,7 +144,7 @@ export class TokenVerifier {
   verifySync(token: string, options?: VerifyOptions | number | string): ClaimGrants {
     const resolved = normalizeOptions(options);
     const secrets = this.#secrets;
-    return verifyHs256(token, {
+    return verifyHs256(withoutBearer(token), {
       secretFor: (apiKey) => secrets.get(apiKey),
       leewaySeconds: resolved.leewaySeconds === undefined ? this.#leewaySeconds : checkLeeway(resolved.leewaySeconds),
       nowSeconds: nowInSeconds(resolved.now),
@@ -163,20 +164,31 @@ export class TokenVerifier {
   }
 }
 
-function toSecretMap(keys: ApiKeySecrets): ReadonlyMap<string, string> {
+/** Checks a key → secret table; `who` names the class in messages. */
+export function toSecretMap(keys: ApiKeySecrets, who: string): ReadonlyMap<string, string> {
   if (typeof keys !== 'object' || keys === null) {
-    throw new TypeError(`TokenVerifier expects (apiKey, apiSecret) or an object of key → secret, got ${formatValue(keys)}`);
+    throw new TypeError(`${who} expects (apiKey, apiSecret) or an object of key → secret, got ${formatValue(keys)}`);
   }
   const entries = keys instanceof Map ? [...keys.entries()] : Object.entries(keys);
   if (entries.length === 0) {
-    throw new TypeError('TokenVerifier needs at least one API key and secret');
+    throw new TypeError(`${who} needs at least one API key and secret`);
   }
   for (const [key, secret] of entries) {
     if (typeof key !== 'string' || key === '' || typeof secret !== 'string' || secret === '') {
-      throw new TypeError('TokenVerifier keys must map non-empty API keys to non-empty secrets');
+      throw new TypeError(`${who} keys must map non-empty API keys to non-empty secrets`);
     }
   }
   return new Map(entries as [string, string][]);
+}
+
+/**
+ * The token of an `Authorization: Bearer <token>` value given whole. A JWT starts with `eyJ`,
+ * so a leading `b`/`B` is all it takes to rule the prefix out on the common path.
+ */
+function withoutBearer(token: string): string {
+  if (typeof token !== 'string' || (token.charCodeAt(0) | 0x20) !== 0x62) return token;
+  const prefix = /^bearer\s+/i.exec(token);
+  return prefix === null ? token : token.slice(prefix[0].length);
 }
 
 function normalizeOptions(options: VerifyOptions | number | string | undefined): VerifyOptions {

@@ -9,10 +9,17 @@ import type { TokenVerificationErrorCode } from '../token/errors.js';
  *   sent, so the receiver needs them untouched: `express.raw()`, a Fastify content-type
  *   parser with `parseAs: 'buffer'`, or `await request.arrayBuffer()` / `request.text()`.
  * - `webhook_missing_authorization`: no `Authorization` header, or an empty one.
- * - `webhook_bad_token`: the token failed verification (see `tokenCode` and `cause`), or it
- *   is a valid token that carries no `sha256` claim, so not a webhook token.
+ * - `webhook_expired`: the token expired (beyond the leeway): clock skew between this machine
+ *   and the server, or a request held in a queue for over 5 minutes. `tokenCode` is `token_expired`.
+ * - `webhook_bad_signature`: the token's signature does not match the secret held for its API
+ *   key: the receiver and the server disagree on the secret. `tokenCode` is `token_bad_signature`.
+ * - `webhook_bad_token`: the token failed verification otherwise (see `tokenCode` and `cause`:
+ *   malformed, unknown key, not yet valid…), or it is a valid token that carries no `sha256`
+ *   claim, so not a webhook token.
  * - `webhook_hash_mismatch`: the body's SHA-256 differs from the token's `sha256` claim: the
  *   body was altered, or re-serialised by a framework before it reached the receiver.
+ * - `webhook_body_too_large`: the body is larger than `maxBodyBytes` (1 MiB by default);
+ *   `receiveRequest` stops reading at that size.
  * - `webhook_malformed_body`: the body is authentic but not a `WebhookEvent` in protojson.
  * - `webhook_too_old`: the event's `createdAt` is older than `maxAgeSeconds` (or absent
  *   while `maxAgeSeconds` is set): a replay, or a retry that came too late.
@@ -27,8 +34,11 @@ import type { TokenVerificationErrorCode } from '../token/errors.js';
 export type WebhookVerificationErrorCode =
   | 'webhook_body_not_raw'
   | 'webhook_missing_authorization'
+  | 'webhook_expired'
+  | 'webhook_bad_signature'
   | 'webhook_bad_token'
   | 'webhook_hash_mismatch'
+  | 'webhook_body_too_large'
   | 'webhook_malformed_body'
   | 'webhook_too_old';
 
@@ -51,7 +61,7 @@ export type WebhookVerificationErrorCode =
 export class WebhookVerificationError extends LiveKitError {
   declare readonly code: WebhookVerificationErrorCode;
   /**
-   * For `webhook_bad_token` caused by the token check: the {@link TokenVerificationError}'s
+   * For a refusal caused by the token check: the {@link TokenVerificationError}'s
    * code (`token_expired`, `token_bad_signature`, …), also reachable as `cause.code`.
    */
   readonly tokenCode: TokenVerificationErrorCode | undefined;

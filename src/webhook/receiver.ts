@@ -1,9 +1,12 @@
 import { runtime } from '#runtime';
-import { TokenVerificationError } from '../token/errors.js';
+import { resolveCredentials } from '../internal/env.js';
+import { readAtMost } from '../internal/bytes.js';
+import { parseContentLength } from '../rpc/http.js';
+import { TokenVerificationError, type TokenVerificationErrorCode } from '../token/errors.js';
 import { formatValue } from '../token/grants.js';
 import { constantTimeEqual } from '../token/jwt.js';
-import { TokenVerifier, type ApiKeySecrets } from '../token/verifier.js';
-import { WebhookVerificationError } from './errors.js';
+import { toSecretMap, TokenVerifier, type ApiKeySecrets } from '../token/verifier.js';
+import { WebhookVerificationError, type WebhookVerificationErrorCode } from './errors.js';
 import { WebhookEvent } from './event.js';
 import { readProtoJson } from './protojson.js';
 
@@ -39,6 +42,11 @@ export interface ReceiveOptions {
    * than this is refused too; leave room for your clock skew and the server's retries.
    */
   maxAgeSeconds?: number;
+  /**
+   * The largest body accepted, in bytes (`webhook_body_too_large` above it). Default 1 MiB;
+   * webhook bodies are a few KB. `receiveRequest` stops reading at this size.
+   */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -54,7 +62,12 @@ export interface WebhookReceiverOptions {
   leewaySeconds?: number;
   /** Default for {@link ReceiveOptions.maxAgeSeconds} (off). */
   maxAgeSeconds?: number;
+  /** Default for {@link ReceiveOptions.maxBodyBytes} (1 MiB). */
+  maxBodyBytes?: number;
 }
+
+/** The largest webhook body accepted by default: 1 MiB, hundreds of times a real event. */
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * The part of a Fetch-API `Request` that {@link WebhookReceiver.receiveRequest} reads: any
@@ -68,6 +81,8 @@ export interface WebhookReceiverOptions {
 export interface WebhookRequest {
   readonly headers: { get(name: string): string | null };
   readonly bodyUsed?: boolean;
+  /** The body as a stream: read chunk by chunk, and no further than the size cap. */
+  readonly body?: ReadableStream<Uint8Array> | null;
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
@@ -110,27 +125,28 @@ export class WebhookReceiver {
   readonly #verifier: TokenVerifier;
   readonly #leewaySeconds: number | undefined;
   readonly #maxAgeSeconds: number | undefined;
+  readonly #maxBodyBytes: number;
 
-  /** One key and its secret (what the server's `webhook.api_key` names). */
-  constructor(apiKey: string, apiSecret: string, options?: WebhookReceiverOptions);
+  /**
+   * One key and its secret (what the server's `webhook.api_key` names); they default to
+   * `LIVEKIT_API_KEY` and `LIVEKIT_API_SECRET`.
+   */
+  constructor(apiKey?: string, apiSecret?: string, options?: WebhookReceiverOptions);
   /** Several keys: an object or Map from API key to secret. */
   constructor(keys: ApiKeySecrets, options?: WebhookReceiverOptions);
   constructor(
-    keyOrKeys: string | ApiKeySecrets,
+    keyOrKeys?: string | ApiKeySecrets,
     secretOrOptions?: string | WebhookReceiverOptions,
     maybeOptions?: WebhookReceiverOptions,
   ) {
     let options: WebhookReceiverOptions | undefined;
-    if (typeof keyOrKeys === 'string') {
-      if (typeof secretOrOptions !== 'string' || secretOrOptions === '' || keyOrKeys === '') {
-        throw new TypeError(
-          'WebhookReceiver needs the API key and secret the server signs webhooks with: new WebhookReceiver(apiKey, apiSecret)',
-        );
-      }
-      this.#verifier = new TokenVerifier(keyOrKeys, secretOrOptions);
-      options = maybeOptions;
+    if (keyOrKeys === undefined || typeof keyOrKeys === 'string') {
+      const secret = typeof secretOrOptions === 'string' ? secretOrOptions : undefined;
+      const { apiKey, apiSecret } = resolveCredentials(keyOrKeys, secret, 'WebhookReceiver');
+      this.#verifier = new TokenVerifier(apiKey, apiSecret);
+      options = maybeOptions ?? (typeof secretOrOptions === 'object' ? secretOrOptions : undefined);
     } else {
-      this.#verifier = new TokenVerifier(keyOrKeys);
+      this.#verifier = new TokenVerifier(toSecretMap(keyOrKeys, 'WebhookReceiver'));
       options = typeof secretOrOptions === 'object' ? secretOrOptions : undefined;
     }
     if (options !== undefined && (typeof options !== 'object' || options === null)) {
@@ -138,6 +154,7 @@ export class WebhookReceiver {
     }
     this.#leewaySeconds = checkSeconds(options?.leewaySeconds, 'leewaySeconds');
     this.#maxAgeSeconds = checkSeconds(options?.maxAgeSeconds, 'maxAgeSeconds');
+    this.#maxBodyBytes = checkBodyBytes(options?.maxBodyBytes) ?? DEFAULT_MAX_BODY_BYTES;
   }
 
   /** The API keys this receiver accepts (never their secrets). */
@@ -151,9 +168,10 @@ export class WebhookReceiver {
    * @param body - the raw body: a string, `Uint8Array`/`Buffer` or `ArrayBuffer`.
    * @param authHeader - the `Authorization` header: the raw token (what a server sends) or
    *   `Bearer <token>`.
-   * @param options - {@link ReceiveOptions}. Not `livekit-server-sdk`'s positional
-   *   `skipAuth` boolean: passing one throws a TypeError, since skipping verification
-   *   silently is how forged events get in.
+   * @param options - {@link ReceiveOptions}. `livekit-server-sdk`'s positional `skipAuth`
+   *   is understood as far as it is safe: `false` (its default, common in copied code) means
+   *   "verify" and works; `true` throws a TypeError, since skipping verification silently is
+   *   how forged events get in.
    * @throws WebhookVerificationError (as a rejected promise) when the request is refused;
    *   TypeError / RangeError for invalid options.
    * @example
@@ -185,8 +203,21 @@ export class WebhookReceiver {
   receiveSync(body: WebhookBody, authHeader: string | null | undefined, options?: ReceiveOptions): WebhookEvent {
     const resolved = checkOptions(options);
     const bytesOrText = rawBody(body);
-    const token = tokenFromHeader(authHeader);
+    const claimed = this.#verifyToken(authHeader, resolved);
+    // A string has at least as many bytes as characters: no need to encode it to know.
+    const size = typeof bytesOrText === 'string' ? bytesOrText.length : bytesOrText.byteLength;
+    const limit = resolved.maxBodyBytes ?? this.#maxBodyBytes;
+    if (size > limit) throw bodyTooLarge(limit);
+    return this.#readEvent(bytesOrText, claimed, resolved);
+  }
 
+  /**
+   * Checks the `Authorization` token and returns its `sha256` claim: who sent the request,
+   * before anything looks at the body. Expired tokens and bad signatures get codes of their
+   * own, so that clock skew and a wrong secret can be told apart.
+   */
+  #verifyToken(authHeader: unknown, resolved: ReceiveOptions): string {
+    const token = tokenFromHeader(authHeader);
     const leewaySeconds = resolved.leewaySeconds ?? this.#leewaySeconds;
     let claims: { sha256?: unknown };
     try {
@@ -196,7 +227,8 @@ export class WebhookReceiver {
       });
     } catch (cause) {
       if (cause instanceof TokenVerificationError) {
-        throw new WebhookVerificationError('webhook_bad_token', `webhook token refused: ${cause.message}`, {
+        const [code, hint] = TOKEN_REFUSALS[cause.code] ?? ['webhook_bad_token', ''];
+        throw new WebhookVerificationError(code, `webhook token refused: ${cause.message}${hint}`, {
           cause,
           tokenCode: cause.code,
         });
@@ -210,6 +242,11 @@ export class WebhookReceiver {
         'the token is valid but has no sha256 claim, so it is not a webhook token: check that this endpoint receives LiveKit webhooks',
       );
     }
+    return claimed;
+  }
+
+  /** Compares the body with the token's hash, then parses and age-checks the event. */
+  #readEvent(bytesOrText: string | Uint8Array, claimed: string, resolved: ReceiveOptions): WebhookEvent {
     const actual = runtime.sha256Base64(bytesOrText);
     if (!constantTimeEqual(actual, claimed)) {
       throw new WebhookVerificationError(
@@ -217,7 +254,6 @@ export class WebhookReceiver {
         `the body's SHA-256 does not match the token's sha256 claim: the body was altered, or parsed and re-serialised before it reached the receiver (${RAW_BODY_HELP})`,
       );
     }
-
     const event = parseEvent(bytesOrText);
     const maxAgeSeconds = resolved.maxAgeSeconds ?? this.#maxAgeSeconds;
     if (maxAgeSeconds !== undefined) checkAge(event, maxAgeSeconds, resolved.now);
@@ -226,8 +262,9 @@ export class WebhookReceiver {
 
   /**
    * Verifies a Fetch-API `Request` (Next.js route handlers, Hono, Cloudflare Workers, Bun,
-   * Deno): reads its raw body and its `Authorization` header. Call it before anything else
-   * reads the body.
+   * Deno): checks its `Authorization` header first, then reads its raw body, streaming and
+   * no further than `maxBodyBytes`, so an unauthenticated sender cannot make it read
+   * anything. Call it before anything else reads the body.
    *
    * @throws WebhookVerificationError (as a rejected promise) when the request is refused,
    *   `webhook_body_not_raw` when its body was already read.
@@ -251,15 +288,16 @@ export class WebhookReceiver {
         `receiveRequest expects a Fetch-API Request (with headers.get and arrayBuffer), got ${formatValue(request)}; for other frameworks use receive(rawBody, authorizationHeader)`,
       );
     }
-    checkOptions(options);
+    const resolved = checkOptions(options);
     if (request.bodyUsed === true) {
       throw new WebhookVerificationError(
         'webhook_body_not_raw',
         'the request body was already read (request.json() or request.text() was called before receiveRequest); call receiveRequest first, it returns the parsed event',
       );
     }
-    const body = await request.arrayBuffer();
-    return this.receiveSync(body, request.headers.get('authorization'), options);
+    const claimed = this.#verifyToken(request.headers.get('authorization'), resolved);
+    const body = await readBody(request, resolved.maxBodyBytes ?? this.#maxBodyBytes);
+    return this.#readEvent(body, claimed, resolved);
   }
 
   /** A summary without secrets, for `util.inspect`. */
@@ -281,15 +319,13 @@ function rejectExtraArguments(count: number): never {
 }
 
 function checkOptions(options: unknown): ReceiveOptions {
-  if (options === undefined || options === null) return {};
-  if (typeof options === 'boolean') {
+  // false is livekit-server-sdk's skipAuth default: "do verify", which is all this does.
+  if (options === undefined || options === null || options === false) return {};
+  if (options === true) {
     throw new TypeError(
-      options
-        ? 'receive() does not take livekit-server-sdk\'s positional skipAuth: verification cannot be switched off by a boolean. ' +
-            'In tests, send correctly signed requests made with signWebhook(event, { apiKey, apiSecret }); ' +
-            'to read a body you have verified another way, use WebhookEvent.fromJsonString(body, { ignoreUnknownFields: true })'
-        : "receive() takes an options object as its third argument, not livekit-server-sdk's skipAuth boolean: " +
-            'drop the false (verification is always on) and pass a clock tolerance as { leewaySeconds }',
+      'receive() does not take livekit-server-sdk\'s positional skipAuth: verification cannot be switched off by a boolean. ' +
+        'In tests, send correctly signed requests made with signWebhook(event, { apiKey, apiSecret }); ' +
+        'to read a body you have verified another way, use WebhookEvent.fromJsonString(body, { ignoreUnknownFields: true })',
     );
   }
   if (typeof options !== 'object' || Array.isArray(options)) {
@@ -297,8 +333,10 @@ function checkOptions(options: unknown): ReceiveOptions {
       `receive() options must be an object such as { leewaySeconds: 60, maxAgeSeconds: 300 }, got ${formatValue(options)}`,
     );
   }
-  const { leewaySeconds, now, maxAgeSeconds } = options as ReceiveOptions;
+  const { leewaySeconds, now, maxAgeSeconds, maxBodyBytes } = options as ReceiveOptions;
   const checked: ReceiveOptions = {};
+  const bodyBytes = checkBodyBytes(maxBodyBytes);
+  if (bodyBytes !== undefined) checked.maxBodyBytes = bodyBytes;
   const leeway = checkSeconds(leewaySeconds, 'leewaySeconds');
   if (leeway !== undefined) checked.leewaySeconds = leeway;
   const maxAge = checkSeconds(maxAgeSeconds, 'maxAgeSeconds');
@@ -319,6 +357,50 @@ function checkSeconds(value: unknown, name: string): number | undefined {
     throw new RangeError(`${name} must be a finite number of seconds ≥ 0, got ${formatValue(value)}`);
   }
   return value;
+}
+
+function checkBodyBytes(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(`maxBodyBytes must be a positive whole number of bytes, got ${formatValue(value)}`);
+  }
+  return value;
+}
+
+// Token refusals an operator acts on differently get webhook codes of their own.
+const TOKEN_REFUSALS: Partial<Record<TokenVerificationErrorCode, [WebhookVerificationErrorCode, string]>> = {
+  token_expired: [
+    'webhook_expired',
+    "; a LiveKit server signs each delivery for 5 minutes, so check this machine's clock (or a queue that held the request)",
+  ],
+  token_bad_signature: ['webhook_bad_signature', '; the receiver holds a different secret for this API key than the server'],
+};
+
+function bodyTooLarge(limit: number): WebhookVerificationError {
+  return new WebhookVerificationError(
+    'webhook_body_too_large',
+    `the body is larger than maxBodyBytes (${limit} bytes); LiveKit webhook bodies are a few KB, so this is not one (raise maxBodyBytes if it is)`,
+  );
+}
+
+/** Reads a request body, refusing it on its Content-Length and stopping at `limit` bytes. */
+async function readBody(request: WebhookRequest, limit: number): Promise<Uint8Array> {
+  const announced = parseContentLength(request.headers.get('content-length'));
+  const stream = request.body;
+  const readable = typeof stream === 'object' && stream !== null && typeof stream.getReader === 'function';
+  if (announced !== undefined && announced > limit) {
+    if (readable) await stream.cancel().catch(() => undefined);
+    throw bodyTooLarge(limit);
+  }
+  if (!readable) {
+    // A Request-like object without a stream: its body is in memory already.
+    const whole = new Uint8Array(await request.arrayBuffer());
+    if (whole.byteLength > limit) throw bodyTooLarge(limit);
+    return whole;
+  }
+  const body = await readAtMost(stream, limit);
+  if (body === undefined) throw bodyTooLarge(limit);
+  return body;
 }
 
 /** The body as bytes or text, exactly as received; refuses anything that is not raw. */

@@ -41,6 +41,12 @@ describe('verify', () => {
     });
   });
 
+  it('accepts a token pasted with its "Bearer " prefix', async () => {
+    const result = await cli(['verify', `Bearer ${joinToken()}`], { env: ENV });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ sub: 'alice' });
+  });
+
   it('checks what `token` minted with the dev keys, both falling back the same way', async () => {
     const minted = await cli(['token', '--room', 'demo', '--identity', 'alice']);
     const result = await cli(['verify', minted.stdout.trim()]);
@@ -114,7 +120,7 @@ describe('verify', () => {
     expect(missing.stderr).toContain('verify needs a token: verify <token>, or verify - to read it from stdin');
     const doubled = await cli(['verify', 'a', 'b'], { env: ENV });
     expect(doubled.code).toBe(2);
-    expect(doubled.stderr).toContain('unexpected argument "b"');
+    expect(doubled.stderr).toContain('unexpected argument: a value of 1 character (not shown)');
     const leeway = await cli(['verify', joinToken(), '--leeway', 'lots'], { env: ENV });
     expect(leeway.code).toBe(2);
     expect(leeway.stderr).toContain('--leeway takes a number of seconds');

@@ -56,13 +56,19 @@ describe('SigningAuthorizer', () => {
     expect(auth.authorization({ video: { roomList: true } })).toBe(second);
   });
 
-  it('keeps working past its cache bound (many rooms)', () => {
-    const auth = new SigningAuthorizer(KEY, SECRET, () => start);
+  it('evicts the oldest token past its cache bound and keeps the recent ones (many rooms)', () => {
+    let now = start;
+    const auth = new SigningAuthorizer(KEY, SECRET, () => now);
     const firstRoom = auth.authorization({ video: { roomAdmin: true, room: 'room-0' } });
-    for (let i = 1; i < 600; i++) auth.authorization({ video: { roomAdmin: true, room: `room-${i}` } });
-    // room-0 was evicted: a fresh token is signed, equal in content since the clock stood still.
-    expect(auth.authorization({ video: { roomAdmin: true, room: 'room-0' } })).toBe(firstRoom);
-    expect(auth.authorization({ video: { roomAdmin: true, room: 'room-599' } })).toMatch(/^Bearer /);
+    let lastRoom = '';
+    for (let i = 1; i < 600; i++) lastRoom = auth.authorization({ video: { roomAdmin: true, room: `room-${i}` } });
+    // One second on, a re-signed token differs from the first (its nbf moved): only an
+    // evicted entry is re-signed, a cached one comes back unchanged.
+    now += 1000;
+    expect(auth.authorization({ video: { roomAdmin: true, room: 'room-599' } })).toBe(lastRoom);
+    const resigned = auth.authorization({ video: { roomAdmin: true, room: 'room-0' } });
+    expect(resigned).not.toBe(firstRoom);
+    expect(resigned).toMatch(/^Bearer /);
   });
 });
 

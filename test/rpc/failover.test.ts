@@ -31,7 +31,21 @@ describe('failover helpers', () => {
     expect([1, 2, 3].map(failoverDelayMs)).toEqual([200, 400, 800]);
   });
 
-  it('maps region URLs to http(s) origins, dropping invalid and duplicate entries', () => {
+  it('fails over only to https:// origins under livekit.cloud, so the bearer token goes nowhere else', () => {
+    const listed = JSON.stringify({
+      regions: [
+        { region: 'plain', url: 'http://proj-plain.livekit.cloud' },
+        { region: 'plain-ws', url: 'ws://proj-ws.livekit.cloud' },
+        { region: 'elsewhere', url: 'https://attacker.example.com' },
+        { region: 'lookalike', url: 'https://livekit.cloud.attacker.example' },
+        { region: 'with-credentials', url: 'https://user:pass@proj-cred.livekit.cloud' },
+        { region: 'good', url: 'wss://proj-good.livekit.cloud' },
+      ],
+    });
+    expect(parseRegions(listed)).toEqual(['https://proj-good.livekit.cloud']);
+  });
+
+  it('maps region URLs to https origins, dropping invalid and duplicate entries', () => {
     expect(regionOrigin('wss://a.livekit.cloud/rtc')).toBe('https://a.livekit.cloud');
     expect(regionOrigin('ftp://a.livekit.cloud')).toBeUndefined();
     expect(parseRegions(REGIONS)).toEqual(['https://proj-useast.livekit.cloud', 'https://proj-eu.livekit.cloud']);

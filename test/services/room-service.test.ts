@@ -366,4 +366,15 @@ describe('RoomServiceClient caller mistakes fail before any request', () => {
     );
     await expect(rooms().deleteRoom('')).rejects.toThrow('RoomService.DeleteRoom: room must be a non-empty string, got an empty string');
   });
+
+  it('refuses request options given in an earlier argument instead of sending without them', async () => {
+    const aborted = AbortSignal.abort();
+    await expect(rooms().sendData('a', bytes, DataPacket_Kind.RELIABLE, { signal: aborted } as never)).rejects.toThrow(
+      'RoomService.SendData: options got request options ({ signal }); pass request options last: sendData(room, data, kind, { topic }, { signal })',
+    );
+    await expect(rooms().listRooms({ retries: 0 } as never)).rejects.toThrow(
+      'pass request options last: listRooms(undefined, { retries: 0 })',
+    );
+    expect(server.requests).toHaveLength(0);
+  });
 });

@@ -92,7 +92,7 @@ describe('ttlToSeconds', () => {
 
   it('keeps refusing an invalid string however often it is passed, naming the option each time', () => {
     for (let i = 0; i < 3; i++) {
-      expect(() => ttlToSeconds('3600')).toThrow(/no unit/);
+      expect(() => ttlToSeconds('3600')).toThrow(/without a unit/);
       expect(() => ttlToSeconds('0s', 'clockTolerance')).toThrow(/clockTolerance must be at least 1 second/);
     }
   });

@@ -70,7 +70,7 @@ describe("the server's expired token vector", () => {
   it('is refused as expired, not as a bad signature', async () => {
     const expired = new WebhookReceiver(EXPIRED_SERVER_TOKEN.apiKey, EXPIRED_SERVER_TOKEN.apiSecret);
     const error = await refusalError(() => expired.receive('{}', EXPIRED_SERVER_TOKEN.token));
-    expect(error.code).toBe('webhook_bad_token');
+    expect(error.code).toBe('webhook_expired');
     expect(error.tokenCode).toBe('token_expired');
   });
 });
@@ -102,6 +102,6 @@ describe("what signWebhook produces, checked by livekit-server-sdk's WebhookRece
   it('is refused by the official receiver under another secret, as by ours', async () => {
     const signed = signWebhook(EVENTS[2]!, { apiKey: KEY, apiSecret: 'another-secret-0123456789abc' });
     await expect(peerReceiver.receive(signed.text, signed.headers.Authorization)).rejects.toThrow();
-    expect(await refusal(() => receiver.receive(signed.body, signed.headers.Authorization))).toBe('webhook_bad_token');
+    expect(await refusal(() => receiver.receive(signed.body, signed.headers.Authorization))).toBe('webhook_bad_signature');
   });
 });

@@ -106,7 +106,7 @@ describe('deliverWebhook', () => {
     const controller = new AbortController();
     const reason = new Error('shutting down');
     const delivery = deliverWebhook(hook.url, signed, { signal: controller.signal });
-    while (hook.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect.poll(() => hook.requests.length, { timeout: 5000 }).toBeGreaterThan(0);
     controller.abort(reason);
     await expect(delivery).rejects.toBe(reason);
   });

@@ -92,7 +92,7 @@ describe('WebhookDispatcher', () => {
     const d = dispatcher([hook.url]);
     d.send({ event: 'room_started', room: { name: 'r' } });
     d.send({ event: 'room_finished', room: { name: 'r' } });
-    while (hook.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect.poll(() => hook.requests.length, { timeout: 5000 }).toBeGreaterThan(0);
     d.close();
     expect(await d.flush()).toEqual([]);
     d.send({ event: 'room_started', room: { name: 'late' } });

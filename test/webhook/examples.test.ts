@@ -90,7 +90,7 @@ describe.each(EXAMPLES)('the %s example', (_name, start) => {
 
     const forged = signWebhook({ event: 'room_started', room: { name: 'x' } }, { apiKey: 'devkey', apiSecret: 'not-the-secret-0123456789' });
     const forgedAnswer = await post(forged.body, { ...forged.headers });
-    expect([forgedAnswer.status, await forgedAnswer.text()]).toEqual([401, 'webhook_bad_token']);
+    expect([forgedAnswer.status, await forgedAnswer.text()]).toEqual([401, 'webhook_bad_signature']);
 
     const genuine = signWebhook({ event: 'room_started', room: { name: 'x' } }, { apiKey: 'devkey', apiSecret: KEYS.devkey });
     const altered = await post(genuine.text.replace('"x"', '"y"'), { ...genuine.headers });

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { runInNewContext } from 'node:vm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WebhookEvent as ProtoWebhookEvent, ParticipantInfo_State } from '@livekit/protocol';
 import { TokenVerificationError } from '../../src/token/index.js';
 import { WebhookEvent, WebhookReceiver, WebhookVerificationError } from '../../src/webhook/index.js';
@@ -128,9 +128,10 @@ describe('WebhookReceiver.receive: refusals', () => {
     expect(await refusal(() => receiver.receive(BODY, header, at))).toBe('webhook_missing_authorization');
   });
 
-  it('refuses a token signed with another secret as webhook_bad_token, carrying the token error', async () => {
+  it('refuses a token signed with another secret as webhook_bad_signature, carrying the token error', async () => {
     const error = await refusalError(() => receiver.receive(BODY, serverToken(BODY, {}, 'some-other-secret-0123456789'), at));
-    expect(error.code).toBe('webhook_bad_token');
+    expect(error.code).toBe('webhook_bad_signature');
+    expect(error.message).toContain('different secret');
     expect(error.tokenCode).toBe('token_bad_signature');
     expect(error.cause).toBeInstanceOf(TokenVerificationError);
     expect((error.cause as TokenVerificationError).code).toBe('token_bad_signature');
@@ -146,9 +147,11 @@ describe('WebhookReceiver.receive: refusals', () => {
     expect(error.tokenCode).toBe(tokenCode);
   });
 
-  it('refuses a token expired beyond the leeway', async () => {
+  it('refuses a token expired beyond the leeway as webhook_expired, pointing at the clock', async () => {
     const error = await refusalError(() => receiver.receive(BODY, TOKEN, { now: (NOW_S + 300 + 61) * 1000 }));
+    expect(error.code).toBe('webhook_expired');
     expect(error.tokenCode).toBe('token_expired');
+    expect(error.message).toContain('clock');
   });
 
   it('applies a leewaySeconds option per call and as a constructor default', async () => {
@@ -257,8 +260,14 @@ describe('WebhookReceiver: livekit-server-sdk call shapes', () => {
     await expect(call()).rejects.toThrow(/signWebhook/);
   });
 
-  it('refuses a positional skipAuth = false with a TypeError naming the options object', async () => {
-    await expect(receiver.receive(BODY, TOKEN, false as never)).rejects.toThrow(/leewaySeconds/);
+  it("accepts a positional skipAuth = false, the peer's default, and verifies as usual", async () => {
+    vi.useFakeTimers({ now: at.now });
+    try {
+      expect((await receiver.receive(BODY, TOKEN, false as never)).event).toBe('participant_joined');
+      await expect(receiver.receive(`${BODY} `, TOKEN, false as never)).rejects.toMatchObject({ code: 'webhook_hash_mismatch' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("refuses the peer's four-argument form (skipAuth, clockTolerance)", async () => {
@@ -314,6 +323,53 @@ describe('WebhookReceiver.receiveRequest', () => {
 
   it('refuses something that is not a Request with a TypeError', async () => {
     await expect(receiver.receiveRequest({ body: BODY } as never)).rejects.toThrow(TypeError);
+  });
+
+  /** A request whose body is an endless stream that counts the bytes pulled from it. */
+  function endlessRequest(headers: Record<string, string>) {
+    const pulled = { bytes: 0 };
+    const chunk = new Uint8Array(64 * 1024);
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulled.bytes += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const arrayBuffer = () => Promise.reject(new Error('receiveRequest must stream, not buffer the whole body'));
+    return { pulled, request: { headers: new Headers(headers), body, bodyUsed: false, arrayBuffer } };
+  }
+
+  it('reads nothing of the body of a request without Authorization', async () => {
+    const { pulled, request: unsigned } = endlessRequest({ 'content-type': 'application/webhook+json' });
+    expect(await refusal(() => receiver.receiveRequest(unsigned, at))).toBe('webhook_missing_authorization');
+    expect(pulled.bytes).toBe(0);
+  });
+
+  it('reads nothing of the body when the token is forged', async () => {
+    const { pulled, request: forged } = endlessRequest({ authorization: serverToken(BODY, {}, 'not-the-secret-0123456789') });
+    expect(await refusal(() => receiver.receiveRequest(forged, at))).toBe('webhook_bad_signature');
+    expect(pulled.bytes).toBe(0);
+  });
+
+  it('stops reading a signed endless body at maxBodyBytes', async () => {
+    const { pulled, request: endless } = endlessRequest({ authorization: TOKEN });
+    const error = await refusalError(() => receiver.receiveRequest(endless, { ...at, maxBodyBytes: 256 * 1024 }));
+    expect(error.code).toBe('webhook_body_too_large');
+    expect(pulled.bytes).toBeLessThanOrEqual(256 * 1024 + 64 * 1024);
+  });
+
+  it('refuses a Content-Length over the cap before reading', async () => {
+    const { pulled, request: big } = endlessRequest({ authorization: TOKEN, 'content-length': String(512 * 1024 * 1024) });
+    expect(await refusal(() => receiver.receiveRequest(big, at))).toBe('webhook_body_too_large');
+    expect(pulled.bytes).toBe(0);
+  });
+
+  it('applies maxBodyBytes to receive() too', async () => {
+    const small = new WebhookReceiver(KEY, SECRET, { maxBodyBytes: 16 });
+    expect(await refusal(() => small.receive(BODY, TOKEN, at))).toBe('webhook_body_too_large');
   });
 });
 

@@ -26,6 +26,7 @@ import {
   UpdateSubscriptionsRequest,
   UpdateSubscriptionsResponse,
 } from '@livekit/protocol';
+import { MAX_REMEMBERED_NONCES, RequestLog } from '../request-log.js';
 import { invalidArgument, TestServerTwirpError } from '../twirp.js';
 import {
   canAdminRoom,
@@ -309,6 +310,8 @@ export interface RoomServiceSettings {
   readonly remoteUnmute: boolean;
   /** The PerformRpc handler in force (it can be replaced while the server runs). */
   readonly performRpc: () => PerformRpcHandler;
+  /** How many SendData requests `sentData()` keeps, the most recent (the request log's size). */
+  readonly dataLogSize: number;
 }
 
 /**
@@ -316,13 +319,15 @@ export interface RoomServiceSettings {
  * as a server delivers a retried message once). Internal.
  */
 export function createRoomService(settings: RoomServiceSettings): TestService & { sentData(room?: string): SendDataRequest[] } {
-  const dataLog: SendDataRequest[] = [];
+  const dataLog = new RequestLog<SendDataRequest>(settings.dataLogSize);
   const seenNonces = new Set<string>();
   const recordData = (request: SendDataRequest): void => {
     if (request.nonce.length === 16) {
       const key = `${request.room}\u0000${Array.from(request.nonce, (b) => b.toString(16).padStart(2, '0')).join('')}`;
       if (seenNonces.has(key)) return;
       seenNonces.add(key);
+      // A window, as a server's: old enough nonces are forgotten, so memory stays bounded.
+      if (seenNonces.size > MAX_REMEMBERED_NONCES) seenNonces.delete(seenNonces.values().next().value as string);
     }
     dataLog.push(request.clone());
   };
@@ -331,12 +336,12 @@ export function createRoomService(settings: RoomServiceSettings): TestService & 
     METHODS,
     (context) => ({ ...context, remoteUnmute: settings.remoteUnmute, performRpc: settings.performRpc(), recordData }),
     () => {
-      dataLog.length = 0;
+      dataLog.clear();
       seenNonces.clear();
     },
   );
   return {
     ...service,
-    sentData: (room) => dataLog.filter((d) => room === undefined || d.room === room).map((d) => d.clone()),
+    sentData: (room) => dataLog.toArray().filter((d) => room === undefined || d.room === room).map((d) => d.clone()),
   };
 }
