@@ -3,7 +3,7 @@
 // needs a hand-written ladder of per-field checks. Every mistake is a TypeError (wrong type) or
 // RangeError (right type, value out of range) naming the path, thrown before any request.
 import { closest } from '../internal/closest.js';
-import { show } from './options.js';
+import { REQUEST_OPTION_KEYS, show } from './options.js';
 
 // The parts of @bufbuild/protobuf's (v1) reflection API this module reads, structurally, so
 // that no protobuf type reaches our public declarations.
@@ -129,6 +129,10 @@ export function buildMessage<T extends object>(type: MessageTypeLike<T>, init: u
     if (value === undefined || value === null) continue;
     const entry = index.byName.get(key);
     if (entry === undefined) {
+      // A per-call options object in a message's slot would otherwise be sent without them.
+      if ((REQUEST_OPTION_KEYS as readonly string[]).includes(key)) {
+        throw new TypeError(`${path}.${key} is a request option, not a field of ${shortName(type)}: pass request options as the last argument`);
+      }
       throw new TypeError(`${path}.${key} is not a field of ${shortName(type)}${hint(closest(key, index.names))}`);
     }
     const where = `${path}.${key}`;

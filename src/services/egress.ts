@@ -24,7 +24,7 @@ import {
 import type { AudioMixing, DirectFileOutput, EncodingOptionsPreset, WebhookConfig } from '@livekit/protocol';
 import type { CallGrants } from '../rpc/auth.js';
 import type { MessageInit } from '../rpc/message-init.js';
-import { show } from '../rpc/options.js';
+import { REQUEST_OPTION_KEYS, show } from '../rpc/options.js';
 import type { ClientOptions, RequestOptions } from '../rpc/options.js';
 import { defineService, method } from '../rpc/service.js';
 import type { TwirpClient } from '../rpc/twirp-client.js';
@@ -213,7 +213,6 @@ const FILE_KEYS = ['filepath', 'fileType'];
 const IMAGE_KEYS = ['captureInterval', 'imageCodec'];
 const SEGMENT_KEYS = ['filenamePrefix', 'playlistName', 'livePlaylistName', 'filenameSuffix', 'segmentDuration'];
 const STREAM_KEYS = ['protocol', 'urls'];
-const REQUEST_OPTION_KEYS = new Set(['signal', 'timeoutMs', 'retries', 'headers']);
 const OUTPUT_HELP =
   "an EncodedFileOutput, StreamOutput, SegmentedFileOutput or ImageOutput (instance or plain object), or { file, stream, segments, images }, e.g. { filepath: 'out.mp4' }";
 
@@ -296,7 +295,7 @@ function isRequestOptions(value: unknown): boolean {
     typeof value === 'object' &&
     value !== null &&
     !(value instanceof EncodingOptions) &&
-    Object.keys(value).every((key) => REQUEST_OPTION_KEYS.has(key))
+    Object.keys(value).every((key) => (REQUEST_OPTION_KEYS as readonly string[]).includes(key))
   );
 }
 

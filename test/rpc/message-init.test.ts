@@ -118,3 +118,11 @@ describe('buildMessage', () => {
     );
   });
 });
+
+describe('buildMessage and request options in a message slot', () => {
+  it.each(['signal', 'timeoutMs', 'retries', 'headers', 'totalTimeoutMs'])('says to pass %s last', (key) => {
+    expect(() => buildMessage(ListEgressRequest, { [key]: 1 }, 'Egress.ListEgress: options')).toThrow(
+      `Egress.ListEgress: options.${key} is a request option, not a field of ListEgressRequest: pass request options as the last argument`,
+    );
+  });
+});
