@@ -114,6 +114,8 @@ export type ServiceTable<S> = { readonly [K in keyof S]: ServiceMethod<SpecInput
  * });
  * ```
  */
+// Marked free of side effects so that bundlers drop the tables of services an app never uses.
+/*#__NO_SIDE_EFFECTS__*/
 export function method<I extends object, O>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
   return spec;
 }
@@ -128,6 +130,7 @@ export function method<I extends object, O>(spec: MethodSpec<I, O>): MethodSpec<
  * });
  * ```
  */
+/*#__NO_SIDE_EFFECTS__*/
 export function defineService<S extends Record<string, AnyMethodSpec>>(service: string, specs: S): ServiceTable<S> {
   const table: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(specs)) {
