@@ -31,6 +31,26 @@ export function commandsOf(group: CommandGroup): Command[] {
   return [...group.commands, ...(group.groups ?? []).flatMap(commandsOf)];
 }
 
+/**
+ * `run` functions for commands whose work lives in a module loaded on first use: declaring
+ * a command group loads only its flags and help, so `token` and `verify` never load the
+ * protocol codecs or the transport that the server commands need.
+ *
+ * @example
+ * ```ts
+ * const action = lazyActions(() => import('./room-actions.js'));
+ * const listRooms: Command = { ..., run: action('listRooms') };
+ * ```
+ */
+export function lazyActions<Actions>(
+  load: () => Promise<Actions>,
+): (name: { [K in keyof Actions]: Actions[K] extends Command['run'] ? K : never }[keyof Actions]) => Command['run'] {
+  return (name) => async (args, io) => {
+    const actions = await load();
+    await (actions[name] as Command['run'])(args, io);
+  };
+}
+
 /** The help flag every command takes. */
 export const HELP_FLAG: FlagSpec = { name: 'help', short: 'h', type: 'boolean', description: 'show this help' };
 

@@ -1,19 +1,10 @@
 // The egress commands: `egress list|stop|start-room`. This module only declares them (flags,
 // help); the work is in egress-actions.ts, loaded on first use so that `token` and `verify`
 // never load the protocol codecs or the transport.
-import type { ParsedArgs } from './args.js';
-import type { Command, CommandGroup } from './command.js';
-import type { CliIo } from './io.js';
+import { lazyActions, type Command, type CommandGroup } from './command.js';
 import { SERVER_FLAGS } from './rooms.js';
 
-type ActionName = 'listEgress' | 'stopEgress' | 'startRoomEgress';
-
-function action(name: ActionName): (args: ParsedArgs, io: CliIo) => Promise<void> {
-  return async (args, io) => {
-    const actions = await import('./egress-actions.js');
-    await actions[name](args, io);
-  };
-}
+const action = lazyActions(() => import('./egress-actions.js'));
 
 const EGRESS_NOTE = `The server needs an egress service (a server without one answers
 "egress not connected"). The server is --url, else LIVEKIT_URL. Keys are

@@ -1,26 +1,11 @@
 // The ingress and agent dispatch commands: `ingress list|create|delete` and
 // `dispatch create|list|get|delete`. Declarations only (flags, help); the work is in
 // ingress-actions.ts, loaded on first use so that `token` and `verify` load no protocol code.
-import type { FlagSpec, ParsedArgs } from './args.js';
-import type { Command, CommandGroup } from './command.js';
-import type { CliIo } from './io.js';
+import type { FlagSpec } from './args.js';
+import { lazyActions, type Command, type CommandGroup } from './command.js';
 import { SERVER_FLAGS, SERVER_NOTE } from './rooms.js';
 
-type ActionName =
-  | 'listIngress'
-  | 'createIngress'
-  | 'deleteIngress'
-  | 'createDispatch'
-  | 'listDispatch'
-  | 'getDispatch'
-  | 'deleteDispatch';
-
-function action(name: ActionName): (args: ParsedArgs, io: CliIo) => Promise<void> {
-  return async (args, io) => {
-    const actions = await import('./ingress-actions.js');
-    await actions[name](args, io);
-  };
-}
+const action = lazyActions(() => import('./ingress-actions.js'));
 
 const ROOM_FLAG: FlagSpec = { name: 'room', type: 'string', value: '<name>', description: 'the room (or give it as the first argument)' };
 

@@ -1,29 +1,11 @@
 // The room commands: `rooms …`, `participants …` and `send-data`. This module only declares
 // them (flags, help); the work is in room-actions.ts, loaded on first use so that `token`
 // and `verify` never load the protocol codecs or the transport.
-import type { FlagSpec, ParsedArgs } from './args.js';
-import type { Command, CommandGroup } from './command.js';
+import type { FlagSpec } from './args.js';
+import { lazyActions, type Command, type CommandGroup } from './command.js';
 import { KEY_FLAGS, URL_FLAG } from './credentials.js';
-import type { CliIo } from './io.js';
 
-type ActionName =
-  | 'listRooms'
-  | 'createRoom'
-  | 'deleteRoom'
-  | 'updateRoomMetadata'
-  | 'listParticipants'
-  | 'getParticipant'
-  | 'removeParticipant'
-  | 'muteTrack'
-  | 'updateParticipant'
-  | 'sendData';
-
-function action(name: ActionName): (args: ParsedArgs, io: CliIo) => Promise<void> {
-  return async (args, io) => {
-    const actions = await import('./room-actions.js');
-    await actions[name](args, io);
-  };
-}
+const action = lazyActions(() => import('./room-actions.js'));
 
 /** Flags every room command takes: where the server is, how to sign, how to print. */
 export const SERVER_FLAGS: readonly FlagSpec[] = [

@@ -1,19 +1,11 @@
 // The telephony commands: `sip trunks …`, `sip rules …`, `sip call` and `sip transfer`. This
 // module only declares them (flags, help); the work is in sip-actions.ts, loaded on first use
 // so that `token` and `verify` never load the protocol codecs or the transport.
-import type { FlagSpec, ParsedArgs } from './args.js';
-import type { Command, CommandGroup } from './command.js';
-import type { CliIo } from './io.js';
+import type { FlagSpec } from './args.js';
+import { lazyActions, type Command, type CommandGroup } from './command.js';
 import { SERVER_FLAGS } from './rooms.js';
 
-type ActionName = 'listTrunks' | 'createTrunk' | 'deleteTrunk' | 'listRules' | 'createRule' | 'deleteRule' | 'dial' | 'transfer';
-
-function action(name: ActionName): (args: ParsedArgs, io: CliIo) => Promise<void> {
-  return async (args, io) => {
-    const actions = await import('./sip-actions.js');
-    await actions[name](args, io);
-  };
-}
+const action = lazyActions(() => import('./sip-actions.js'));
 
 const SIP_NOTE = `The server is --url, else LIVEKIT_URL. Keys are --api-key/--api-secret, else
 LIVEKIT_API_KEY/LIVEKIT_API_SECRET, else the development key of
