@@ -82,6 +82,8 @@ export type { CreateIngressOptions, ListIngressOptions, UpdateIngressOptions, Cr
 export { SipClient, SipCallError, MethodNotOfferedError, ConnectorClient } from './services/index.js';
 export type {
   AcceptWhatsAppCallOptions,
+  ConnectorParticipantOptions,
+  WhatsAppBusinessOptions,
   ConnectTwilioCallOptions,
   CreateSipDispatchRuleOptions,
   CreateSipInboundTrunkOptions,

@@ -62,6 +62,43 @@ type StringMap = Readonly<Record<string, string>>;
 type Agents = ReadonlyArray<RoomAgentDispatch | MessageInit<RoomAgentDispatch>>;
 
 /**
+ * The room and participant a Connector call brings the caller in as; every Connector call
+ * takes these.
+ *
+ * @example
+ * ```ts
+ * const joining: ConnectorParticipantOptions = { roomName: 'support', participantIdentity: 'caller', agents: [{ agentName: 'helper' }] };
+ * ```
+ */
+export interface ConnectorParticipantOptions {
+  roomName?: string | undefined;
+  /** Agents to dispatch to the room. */
+  agents?: Agents | undefined;
+  participantIdentity?: string | undefined;
+  participantName?: string | undefined;
+  participantMetadata?: string | undefined;
+  participantAttributes?: StringMap | undefined;
+  destinationCountry?: string | undefined;
+}
+
+/**
+ * The WhatsApp Business account a WhatsApp call is made or taken on.
+ *
+ * @example
+ * ```ts
+ * const account: WhatsAppBusinessOptions = { whatsappPhoneNumberId: '1234567890', whatsappApiKey: token, whatsappCloudApiVersion: 'v23.0' };
+ * ```
+ */
+export interface WhatsAppBusinessOptions {
+  /** The business phone number id the call is made from or taken on. */
+  whatsappPhoneNumberId: string;
+  /** The business's WhatsApp Cloud API access token. */
+  whatsappApiKey: string;
+  whatsappCloudApiVersion: string;
+  whatsappBizOpaqueCallbackData?: string | undefined;
+}
+
+/**
  * Options of {@link ConnectorClient.dialWhatsAppCall}.
  *
  * @example
@@ -75,23 +112,9 @@ type Agents = ReadonlyArray<RoomAgentDispatch | MessageInit<RoomAgentDispatch>>;
  * };
  * ```
  */
-export interface DialWhatsAppCallOptions {
-  /** The business phone number id the call is made from. */
-  whatsappPhoneNumberId: string;
+export interface DialWhatsAppCallOptions extends WhatsAppBusinessOptions, ConnectorParticipantOptions {
   /** The number called. */
   whatsappToPhoneNumber: string;
-  /** The business's WhatsApp Cloud API access token. */
-  whatsappApiKey: string;
-  whatsappCloudApiVersion: string;
-  whatsappBizOpaqueCallbackData?: string | undefined;
-  roomName?: string | undefined;
-  /** Agents to dispatch to the room. */
-  agents?: Agents | undefined;
-  participantIdentity?: string | undefined;
-  participantName?: string | undefined;
-  participantMetadata?: string | undefined;
-  participantAttributes?: StringMap | undefined;
-  destinationCountry?: string | undefined;
   /** How long the call may ring, in whole seconds. */
   ringingTimeout?: number | undefined;
 }
@@ -110,22 +133,11 @@ export interface DialWhatsAppCallOptions {
  * };
  * ```
  */
-export interface AcceptWhatsAppCallOptions {
-  whatsappPhoneNumberId: string;
-  whatsappApiKey: string;
-  whatsappCloudApiVersion: string;
+export interface AcceptWhatsAppCallOptions extends WhatsAppBusinessOptions, ConnectorParticipantOptions {
   /** The call id Meta sent in its webhook. */
   whatsappCallId: string;
-  whatsappBizOpaqueCallbackData?: string | undefined;
   /** The SDP offer Meta sent. */
   sdp: SessionDescription | MessageInit<SessionDescription>;
-  roomName?: string | undefined;
-  agents?: Agents | undefined;
-  participantIdentity?: string | undefined;
-  participantName?: string | undefined;
-  participantMetadata?: string | undefined;
-  participantAttributes?: StringMap | undefined;
-  destinationCountry?: string | undefined;
   /** Resolve once the media is connected; the client then waits at least 35 s. */
   waitUntilAnswered?: boolean | undefined;
   /** The peer's request timeout, in seconds (30 with `waitUntilAnswered`). */
@@ -141,15 +153,9 @@ export interface AcceptWhatsAppCallOptions {
  * const options: ConnectTwilioCallOptions = { twilioCallDirection: Direction.INBOUND, roomName: 'support' };
  * ```
  */
-export interface ConnectTwilioCallOptions {
+export interface ConnectTwilioCallOptions extends ConnectorParticipantOptions {
   twilioCallDirection: ConnectTwilioCallRequest_TwilioCallDirection;
   roomName: string;
-  agents?: Agents | undefined;
-  participantIdentity?: string | undefined;
-  participantName?: string | undefined;
-  participantMetadata?: string | undefined;
-  participantAttributes?: StringMap | undefined;
-  destinationCountry?: string | undefined;
 }
 
 /**
@@ -308,10 +314,7 @@ export class ConnectorClient {
 }
 
 /** The business account fields of the WhatsApp calls, each required. */
-function whatsappBusiness(
-  o: { whatsappPhoneNumberId: string; whatsappApiKey: string; whatsappCloudApiVersion: string },
-  what: string,
-): { whatsappPhoneNumberId: string; whatsappApiKey: string; whatsappCloudApiVersion: string } {
+function whatsappBusiness(o: WhatsAppBusinessOptions, what: string): Omit<WhatsAppBusinessOptions, 'whatsappBizOpaqueCallbackData'> {
   return {
     whatsappPhoneNumberId: requireName(o.whatsappPhoneNumberId, `${what}: options.whatsappPhoneNumberId`),
     whatsappApiKey: requireName(o.whatsappApiKey, `${what}: options.whatsappApiKey`),
@@ -320,15 +323,7 @@ function whatsappBusiness(
 }
 
 /** The room and participant fields every Connector call shares. */
-function participant(o: {
-  roomName?: string | undefined;
-  agents?: Agents | undefined;
-  participantIdentity?: string | undefined;
-  participantName?: string | undefined;
-  participantMetadata?: string | undefined;
-  participantAttributes?: StringMap | undefined;
-  destinationCountry?: string | undefined;
-}): Record<string, unknown> {
+function participant(o: ConnectorParticipantOptions): Record<string, unknown> {
   return {
     roomName: o.roomName,
     agents: o.agents,

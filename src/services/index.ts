@@ -45,4 +45,10 @@ export type {
 } from './sip.js';
 export { SipCallError, MethodNotOfferedError } from './telephony-errors.js';
 export { ConnectorClient } from './connector.js';
-export type { AcceptWhatsAppCallOptions, ConnectTwilioCallOptions, DialWhatsAppCallOptions } from './connector.js';
+export type {
+  AcceptWhatsAppCallOptions,
+  ConnectorParticipantOptions,
+  ConnectTwilioCallOptions,
+  DialWhatsAppCallOptions,
+  WhatsAppBusinessOptions,
+} from './connector.js';
